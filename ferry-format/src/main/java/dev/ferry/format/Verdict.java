@@ -1,0 +1,7 @@
+package dev.ferry.format;
+
+/** Whether an image may be imported. */
+public enum Verdict {
+    ACCEPT,
+    REJECT
+}
