@@ -1,0 +1,132 @@
+package dev.ferry.server;
+
+import dev.ferry.server.config.FerryConfig;
+import dev.ferry.server.db.Database;
+import dev.ferry.server.http.ApiException;
+import dev.ferry.server.http.ApiSupport;
+import dev.ferry.server.http.Json;
+import dev.ferry.server.http.Schemas;
+import dev.ferry.server.http.SchemasResource;
+import dev.ferry.server.http.TasksResource;
+import dev.ferry.server.http.VersionsResource;
+import dev.ferry.server.identity.IdentityResolver;
+import dev.ferry.server.identity.NoAuthResolver;
+import dev.ferry.server.identity.StaticTokenResolver;
+import dev.ferry.server.tasks.ImportSourceCheck;
+import dev.ferry.server.tasks.Job;
+import dev.ferry.server.tasks.TaskReaper;
+import dev.ferry.server.tasks.TaskRepository;
+import dev.ferry.server.tasks.TaskService;
+import dev.ferry.server.tasks.TaskType;
+import dev.ferry.server.tasks.TaskWorkerPool;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.UUID;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A running Ferry node: database, task engine and HTTP server, wired by hand. Start with
+ * {@link #start}, stop with {@link #close}.
+ */
+public final class FerryServer implements AutoCloseable {
+
+    private final Database database;
+    private final TaskWorkerPool workers;
+    private final TaskReaper reaper;
+    private final WebServer web;
+
+    private FerryServer(Database database, TaskWorkerPool workers, TaskReaper reaper, WebServer web) {
+        this.database = database;
+        this.workers = workers;
+        this.reaper = reaper;
+        this.web = web;
+    }
+
+    /** Builds every component from the config and starts serving. */
+    public static FerryServer start(FerryConfig config, Clock clock) {
+        try {
+            Files.createDirectories(config.server().dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data dir " + config.server().dataDir(), e);
+        }
+        if (!config.store().type().equals("file")) {
+            throw new IllegalStateException("store.type=" + config.store().type() + " is not available yet; use file");
+        }
+        IdentityResolver identities = switch (config.identity().type()) {
+            case "noauth" -> new NoAuthResolver();
+            case "static" -> {
+                try {
+                    yield StaticTokenResolver.fromFile(config.identity().tokensFile());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read identity.tokens_file", e);
+                }
+            }
+            default -> throw new IllegalStateException("identity.type=" + config.identity().type()
+                    + " is not available yet; use noauth or static");
+        };
+
+        JsonMapper json = Json.standard();
+        Database database = Database.open(config.database());
+        try {
+            TaskRepository taskRepository = new TaskRepository(database.jdbi(), json);
+            Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
+            jobs.putAll(Jobs.create(config, taskRepository));
+            String nodeId = "node-" + UUID.randomUUID();
+            TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
+                    nodeId);
+            ImportSourceCheck sourceCheck = Jobs.sourceCheck(config);
+            TaskService taskService = new TaskService(taskRepository, clock, config.tasks().access(), sourceCheck,
+                    workers::wake);
+            TaskReaper reaper = new TaskReaper(taskRepository, clock, config.tasks().reaperInterval());
+
+            ApiSupport api = new ApiSupport(json, identities, config.server().maxBodyBytes(),
+                    config.server().maxJsonDepth());
+            Schemas schemas = new Schemas(json);
+            WebServer web = WebServer.builder()
+                    .host(config.server().host())
+                    .port(config.server().port())
+                    .shutdownGracePeriod(Duration.ofSeconds(5))
+                    .routing(r -> {
+                        api.install(r);
+                        r.register("/", new VersionsResource(api));
+                        r.register("/v2/schemas", new SchemasResource(schemas));
+                        r.register("/v2/tasks", new TasksResource(taskService, api, schemas));
+                        r.any((req, res) -> {
+                            throw new ApiException(Status.NOT_FOUND_404, "The resource could not be found.");
+                        });
+                    })
+                    .build()
+                    .start();
+            workers.start();
+            reaper.start();
+            return new FerryServer(database, workers, reaper, web);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return web.port();
+    }
+
+    public String nodeId() {
+        return workers.nodeId();
+    }
+
+    @Override
+    public void close() {
+        web.stop();
+        reaper.close();
+        workers.close();
+        database.close();
+    }
+}

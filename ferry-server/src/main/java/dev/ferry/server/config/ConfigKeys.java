@@ -1,0 +1,86 @@
+package dev.ferry.server.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every configuration key Ferry knows, with its default (an empty string means "unset"). A key
+ * not listed here is rejected wherever it appears (config file, command line).
+ */
+public final class ConfigKeys {
+
+    private static final Map<String, String> DEFAULTS;
+    private static final Set<String> SECRETS = Set.of("database.password", "swift.key", "s3.secret_key",
+            "keystone.password");
+
+    static {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("server.listen", "127.0.0.1:9292");
+        d.put("server.data_dir", "./data");
+        d.put("server.max_body_bytes", "1048576");
+        d.put("server.max_json_depth", "32");
+        d.put("database.url", "");
+        d.put("database.user", "");
+        d.put("database.password", "");
+        d.put("database.pool_size", "10");
+        d.put("tasks.access", "admin");
+        d.put("tasks.ttl_hours", "48");
+        d.put("tasks.workers", "4");
+        d.put("tasks.lease_seconds", "30");
+        d.put("tasks.heartbeat_seconds", "10");
+        d.put("tasks.max_attempts", "3");
+        d.put("tasks.poll_millis", "1000");
+        d.put("tasks.reaper_seconds", "60");
+        d.put("import.profile", "openstack");
+        d.put("import.output_format", "keep");
+        d.put("url.allowed_hosts", "");
+        d.put("url.denied_hosts", "");
+        d.put("url.allowed_ports", "80,443");
+        d.put("url.max_redirects", "5");
+        d.put("url.connect_timeout_seconds", "10");
+        d.put("url.read_timeout_seconds", "60");
+        d.put("url.max_bytes", "1099511627776");
+        d.put("store.type", "file");
+        d.put("store.file.root", "");
+        d.put("swift.auth_url", "");
+        d.put("swift.user", "");
+        d.put("swift.key", "");
+        d.put("swift.reseller_prefix", "AUTH_");
+        d.put("s3.endpoint", "");
+        d.put("s3.region", "");
+        d.put("s3.access_key", "");
+        d.put("s3.secret_key", "");
+        d.put("s3.bucket", "");
+        d.put("identity.type", "noauth");
+        d.put("identity.tokens_file", "");
+        d.put("keystone.url", "");
+        d.put("keystone.user", "");
+        d.put("keystone.password", "");
+        d.put("keystone.project", "");
+        DEFAULTS = Collections.unmodifiableMap(d);
+    }
+
+    private ConfigKeys() {
+    }
+
+    /** Keys in documentation order, with their defaults. */
+    public static Map<String, String> defaults() {
+        return DEFAULTS;
+    }
+
+    public static boolean isKnown(String key) {
+        return DEFAULTS.containsKey(key);
+    }
+
+    public static boolean isSecret(String key) {
+        return SECRETS.contains(key);
+    }
+
+    /** {@code import.profile} → {@code FERRY_IMPORT_PROFILE}. */
+    public static String envName(String key) {
+        return "FERRY_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+}

@@ -1,0 +1,163 @@
+package dev.ferry.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** The typed, validated configuration. Build it with {@link ConfigLoader}. */
+public record FerryConfig(Server server, Database database, Tasks tasks, Import importing, Url url,
+                          Store store, Identity identity) {
+
+    /** HTTP listener and request bounds. */
+    public record Server(String host, int port, Path dataDir, long maxBodyBytes, int maxJsonDepth) {
+    }
+
+    /** JDBC settings; {@code url} is never empty after {@link #from}. */
+    public record Database(String url, String user, String password, int poolSize) {
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    /** Task API policy and engine tuning. */
+    public record Tasks(TaskAccess access, Duration ttl, int workers, Duration lease, Duration heartbeat,
+                        int maxAttempts, Duration poll, Duration reaperInterval) {
+    }
+
+    /** Import behaviour. */
+    public record Import(String profile, String outputFormat) {
+    }
+
+    /** Source URL safety policy, as configured. */
+    public record Url(List<String> allowedHosts, List<String> deniedHosts, List<Integer> allowedPorts,
+                      int maxRedirects, Duration connectTimeout, Duration readTimeout, long maxBytes) {
+    }
+
+    /** Where image data goes. */
+    public record Store(String type, Path fileRoot) {
+    }
+
+    /** How callers are identified. */
+    public record Identity(String type, Path tokensFile) {
+    }
+
+    /** Who may use the tasks API. */
+    public enum TaskAccess { ADMIN, MEMBER }
+
+    static FerryConfig from(Map<String, String> v) {
+        Reader r = new Reader(v);
+        String listen = r.str("server.listen");
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException("server.listen must be HOST:PORT, got '" + listen + "'");
+        }
+        String host = listen.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = parseInt("server.listen", listen.substring(colon + 1), 0, 65535);
+        Path dataDir = Path.of(r.str("server.data_dir"));
+        Server server = new Server(host, port, dataDir, r.longIn("server.max_body_bytes", 1024, 1L << 30),
+                r.intIn("server.max_json_depth", 4, 256));
+
+        String dbUrl = r.str("database.url");
+        if (dbUrl.isEmpty()) {
+            // WRITE_DELAY=0: a 201 means the row is on disk, even if the process is killed right after.
+            dbUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("ferry")
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+        } else if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("database.url must be a jdbc:h2: or jdbc:postgresql: URL");
+        }
+        Database database = new Database(dbUrl, r.str("database.user"), r.str("database.password"),
+                r.intIn("database.pool_size", 2, 200));
+
+        TaskAccess access = switch (r.str("tasks.access")) {
+            case "admin" -> TaskAccess.ADMIN;
+            case "member" -> TaskAccess.MEMBER;
+            default -> throw new ConfigException("tasks.access must be 'admin' or 'member'");
+        };
+        int leaseSeconds = r.intIn("tasks.lease_seconds", 2, 86400);
+        int heartbeatSeconds = r.intIn("tasks.heartbeat_seconds", 1, 86400);
+        if (heartbeatSeconds >= leaseSeconds) {
+            throw new ConfigException("tasks.heartbeat_seconds must be smaller than tasks.lease_seconds");
+        }
+        Tasks tasks = new Tasks(access, Duration.ofHours(r.intIn("tasks.ttl_hours", 1, 24 * 365)),
+                r.intIn("tasks.workers", 1, 256), Duration.ofSeconds(leaseSeconds),
+                Duration.ofSeconds(heartbeatSeconds), r.intIn("tasks.max_attempts", 1, 100),
+                Duration.ofMillis(r.intIn("tasks.poll_millis", 10, 60000)),
+                Duration.ofSeconds(r.intIn("tasks.reaper_seconds", 1, 86400)));
+
+        Import importing = new Import(r.oneOf("import.profile", "openstack", "rackspace"),
+                r.oneOf("import.output_format", "keep", "raw", "qcow2", "vhd"));
+
+        List<Integer> ports = r.list("url.allowed_ports").stream()
+                .map(p -> parseInt("url.allowed_ports", p, 1, 65535)).toList();
+        Url url = new Url(r.list("url.allowed_hosts"), r.list("url.denied_hosts"), ports,
+                r.intIn("url.max_redirects", 0, 20),
+                Duration.ofSeconds(r.intIn("url.connect_timeout_seconds", 1, 3600)),
+                Duration.ofSeconds(r.intIn("url.read_timeout_seconds", 1, 86400)),
+                r.longIn("url.max_bytes", 1, Long.MAX_VALUE));
+
+        String fileRoot = r.str("store.file.root");
+        Store store = new Store(r.oneOf("store.type", "file", "swift", "s3"),
+                fileRoot.isEmpty() ? dataDir.resolve("images") : Path.of(fileRoot));
+
+        String tokens = r.str("identity.tokens_file");
+        String identityType = r.oneOf("identity.type", "noauth", "static", "keystone");
+        if (identityType.equals("static") && tokens.isEmpty()) {
+            throw new ConfigException("identity.type=static needs identity.tokens_file");
+        }
+        Identity identity = new Identity(identityType, tokens.isEmpty() ? null : Path.of(tokens));
+        return new FerryConfig(server, database, tasks, importing, url, store, identity);
+    }
+
+    private static int parseInt(String key, String text, int min, int max) {
+        return (int) parseLong(key, text, min, max);
+    }
+
+    private static long parseLong(String key, String text, long min, long max) {
+        long value;
+        try {
+            value = Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a number, got '" + text + "'");
+        }
+        if (value < min || value > max) {
+            throw new ConfigException(key + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private record Reader(Map<String, String> values) {
+        String str(String key) {
+            String v = values.get(key);
+            if (v == null) {
+                throw new IllegalStateException("no default for " + key);
+            }
+            return v;
+        }
+
+        int intIn(String key, int min, int max) {
+            return parseInt(key, str(key), min, max);
+        }
+
+        long longIn(String key, long min, long max) {
+            return parseLong(key, str(key), min, max);
+        }
+
+        String oneOf(String key, String... allowed) {
+            String v = str(key);
+            if (!Arrays.asList(allowed).contains(v)) {
+                throw new ConfigException(key + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+            }
+            return v;
+        }
+
+        List<String> list(String key) {
+            return Arrays.stream(str(key).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.ferry.server.http;
+
+import dev.ferry.server.identity.AccessDeniedException;
+import dev.ferry.server.identity.Identity;
+import dev.ferry.server.identity.IdentityResolver;
+import dev.ferry.server.identity.UnauthenticatedException;
+import dev.ferry.server.tasks.InvalidTaskRequestException;
+import dev.ferry.server.tasks.TaskNotFoundException;
+import io.helidon.common.media.type.MediaType;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What every resource shares: the request-id filter, identity, bounded JSON bodies, JSON
+ * responses, and the mapping of exceptions to Glance's error body
+ * {@code {"message", "code", "title"}}. An unexpected exception is logged and answered 500
+ * without details.
+ */
+public final class ApiSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiSupport.class);
+    static final HeaderName REQUEST_ID = HeaderNames.create("X-Openstack-Request-Id");
+    private static final String REQUEST_ID_KEY = "ferry.request-id";
+
+    private final JsonMapper json;
+    private final JsonMapper requestJson;
+    private final IdentityResolver identities;
+    private final long maxBodyBytes;
+    private final int maxJsonDepth;
+
+    public ApiSupport(JsonMapper json, IdentityResolver identities, long maxBodyBytes, int maxJsonDepth) {
+        this.json = json;
+        this.requestJson = Json.forRequests(maxJsonDepth, maxBodyBytes);
+        this.identities = identities;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxJsonDepth = maxJsonDepth;
+    }
+
+    public JsonMapper json() {
+        return json;
+    }
+
+    /** Installs the request-id filter and the error handlers on the routing. */
+    public void install(HttpRouting.Builder routing) {
+        routing.addFilter((chain, req, res) -> {
+            String id = "req-" + UUID.randomUUID();
+            req.context().register(REQUEST_ID_KEY, id);
+            res.header(REQUEST_ID, id);
+            chain.proceed();
+        });
+        routing.error(ApiException.class, (req, res, e) -> sendError(res, e.status(), e.getMessage(), e.allow()));
+        routing.error(TaskNotFoundException.class, (req, res, e) -> sendError(res, Status.NOT_FOUND_404, e.getMessage(), null));
+        routing.error(InvalidTaskRequestException.class, (req, res, e) -> sendError(res, Status.BAD_REQUEST_400, e.getMessage(), null));
+        routing.error(AccessDeniedException.class, (req, res, e) -> sendError(res, Status.FORBIDDEN_403, e.getMessage(), null));
+        routing.error(UnauthenticatedException.class, (req, res, e) -> sendError(res, Status.UNAUTHORIZED_401, e.getMessage(), null));
+        routing.error(Exception.class, (req, res, e) -> {
+            LOG.error("{} {} failed", req.prologue().method().text(), req.path().rawPath(), e);
+            sendError(res, Status.INTERNAL_SERVER_ERROR_500, "The server failed to process the request.", null);
+        });
+    }
+
+    public String requestId(ServerRequest req) {
+        return req.context().get(REQUEST_ID_KEY, String.class).orElse("req-" + UUID.randomUUID());
+    }
+
+    public Identity identity(ServerRequest req) {
+        return identities.resolve(name -> req.headers().first(HeaderNames.create(name)));
+    }
+
+    /** {@code http://host:port} as the client addressed us, for absolute Location headers. */
+    public String baseUrl(ServerRequest req) {
+        String authority = req.authority();
+        if (authority == null || authority.isBlank() || authority.length() > 300 || authority.contains("/")) {
+            authority = req.localPeer().host() + ":" + req.localPeer().port();
+        }
+        return (req.isSecure() ? "https://" : "http://") + authority;
+    }
+
+    /**
+     * Reads a JSON request body within the size bound. Empty body → 400 "Body expected in
+     * request."; invalid JSON → 400; Content-Type other than JSON (absent is fine) → 415.
+     */
+    public JsonNode readJson(ServerRequest req) {
+        Optional<HttpMediaType> type = req.headers().contentType();
+        if (type.isPresent() && !isJson(type.get().mediaType())) {
+            throw new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415,
+                    "Unsupported Content-Type " + type.get().mediaType().text() + ": send application/json.");
+        }
+        OptionalLong length = req.headers().contentLength();
+        if (length.isPresent() && length.getAsLong() > maxBodyBytes) {
+            throw tooLarge();
+        }
+        byte[] body = readBounded(req);
+        if (body.length == 0) {
+            throw ApiException.badRequest("Body expected in request.");
+        }
+        try {
+            return requestJson.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.badRequest("JSON in request body exceeds a limit (at most " + maxJsonDepth
+                    + " levels of nesting).");
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("Malformed JSON in request body.");
+        }
+    }
+
+    private static boolean isJson(MediaType m) {
+        String type = m.type().toLowerCase(Locale.ROOT);
+        String sub = m.subtype().toLowerCase(Locale.ROOT);
+        return type.equals("application") && (sub.equals("json") || sub.endsWith("+json"));
+    }
+
+    private byte[] readBounded(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (data.length > maxBodyBytes) {
+                throw tooLarge();
+            }
+            return data;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ApiException api) {
+                throw api;
+            }
+            throw ApiException.badRequest("The request body could not be read.");
+        }
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413,
+                "Request body is larger than the limit of " + maxBodyBytes + " bytes.");
+    }
+
+    public void send(ServerResponse res, Status status, JsonNode body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(json.writeValueAsBytes(body));
+    }
+
+    public void sendError(ServerResponse res, Status status, String message, String allow) {
+        if (res.isSent()) {
+            return;
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("message", message);
+        body.put("code", status.code() + " " + status.reasonPhrase());
+        body.put("title", status.reasonPhrase());
+        if (allow != null) {
+            res.header(HeaderNames.ALLOW, allow);
+        }
+        send(res, status, body);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ferry.server.http;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON schemas under {@code schemas/} on the classpath, both served at
+ * {@code /v2/schemas/...} and enforced on request bodies. As in Glance, the served document is
+ * the schema's minimal form and validation uses it with {@code additionalProperties: false} at
+ * the top level (so an unknown top-level key is refused, while {@code input} stays free-form).
+ */
+public final class Schemas {
+
+    private final byte[] task;
+    private final byte[] tasks;
+    private final Schema taskValidator;
+
+    public Schemas(JsonMapper json) {
+        JsonNode taskNode = read(json, "schemas/task.json");
+        this.task = json.writeValueAsBytes(taskNode);
+        this.tasks = json.writeValueAsBytes(read(json, "schemas/tasks.json"));
+        ObjectNode raw = ((ObjectNode) taskNode).deepCopy();
+        raw.put("additionalProperties", false);
+        this.taskValidator = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(raw);
+    }
+
+    private static JsonNode read(JsonMapper json, String resource) {
+        try (InputStream in = Schemas.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            return json.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public byte[] taskDocument() {
+        return task.clone();
+    }
+
+    public byte[] tasksDocument() {
+        return tasks.clone();
+    }
+
+    /** The first violation of the task schema, phrased for the client, or empty if valid. */
+    public Optional<String> validateTask(JsonNode body) {
+        List<Error> errors = taskValidator.validate(body);
+        if (errors.isEmpty()) {
+            return Optional.empty();
+        }
+        Error first = errors.getFirst();
+        String where = first.getInstanceLocation() == null ? "" : first.getInstanceLocation().toString();
+        String message = first.getMessage();
+        if (!where.isEmpty() && !where.equals("$") && !message.startsWith(where)) {
+            message = where + ": " + message;
+        }
+        return Optional.of("Provided object does not match schema 'task': " + message);
+    }
+}

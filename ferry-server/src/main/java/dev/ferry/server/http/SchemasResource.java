@@ -1,0 +1,44 @@
+package dev.ferry.server.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** {@code /v2/schemas/task} and {@code /v2/schemas/tasks}, served from the enforced schema files. */
+public final class SchemasResource implements HttpService {
+
+    private final Schemas schemas;
+
+    public SchemasResource(Schemas schemas) {
+        this.schemas = schemas;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/task", this::task)
+                .get("/tasks", this::tasks)
+                .any("/task", SchemasResource::notAllowed)
+                .any("/tasks", SchemasResource::notAllowed);
+    }
+
+    private void task(ServerRequest req, ServerResponse res) {
+        sendJson(res, schemas.taskDocument());
+    }
+
+    private void tasks(ServerRequest req, ServerResponse res) {
+        sendJson(res, schemas.tasksDocument());
+    }
+
+    private static void sendJson(ServerResponse res, byte[] body) {
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body);
+    }
+
+    private static void notAllowed(ServerRequest req, ServerResponse res) {
+        throw ApiException.notAllowed(req.prologue().method().text(), "GET");
+    }
+}

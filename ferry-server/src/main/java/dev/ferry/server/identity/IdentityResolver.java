@@ -1,0 +1,23 @@
+package dev.ferry.server.identity;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Derives the caller from request headers; throws {@link UnauthenticatedException} if it cannot. */
+public interface IdentityResolver {
+
+    /** @param header case-insensitive header lookup */
+    Identity resolve(Function<String, Optional<String>> header);
+
+    /** Splits a comma list of roles, trimming blanks, at most 64 of them. */
+    static java.util.Set<String> roles(String list) {
+        java.util.Set<String> roles = new java.util.LinkedHashSet<>();
+        for (String r : list.split(",")) {
+            String t = r.trim();
+            if (!t.isEmpty() && roles.size() < 64) {
+                roles.add(t);
+            }
+        }
+        return roles;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.ferry.server.tasks;
+
+/**
+ * The work behind one task type. A job may be run more than once for the same task (a node died
+ * mid-way and the task was claimed again), so it must start from scratch and leave nothing
+ * visible until {@link JobContext#succeed} commits.
+ */
+public interface Job {
+
+    /**
+     * Runs the task to completion: either calls {@link JobContext#succeed} or throws
+     * {@link JobFailedException} with the message the task will show.
+     */
+    void run(Task task, JobContext context) throws JobFailedException, InterruptedException;
+}

@@ -1,0 +1,111 @@
+package dev.ferry.server.tasks;
+
+import dev.ferry.server.config.FerryConfig;
+import dev.ferry.server.identity.AccessDeniedException;
+import dev.ferry.server.identity.Identity;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The tasks API's rules: the access policy, what {@code POST /v2/tasks} accepts, who sees which
+ * task. Creating a task writes a pending row and wakes the worker pool; it never runs the job.
+ */
+public final class TaskService {
+
+    static final String ACCESS_DENIED = "You are not authorized to complete tasks_api_access action.";
+    private static final Pattern UUID_TEXT = Pattern.compile(
+            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    /** Rackspace's import_from: {@code container/object} in the caller's object store. */
+    private static final Pattern CONTAINER_OBJECT = Pattern.compile("^[^/:?#]{1,256}/[^?#]{1,1024}$");
+
+    private final TaskRepository repository;
+    private final Clock clock;
+    private final FerryConfig.TaskAccess access;
+    private final ImportSourceCheck sourceCheck;
+    private final Runnable onCreated;
+
+    public TaskService(TaskRepository repository, Clock clock, FerryConfig.TaskAccess access,
+                       ImportSourceCheck sourceCheck, Runnable onCreated) {
+        this.repository = repository;
+        this.clock = clock;
+        this.access = access;
+        this.sourceCheck = sourceCheck;
+        this.onCreated = onCreated;
+    }
+
+    /** Glance's {@code tasks_api_access}: admins always; members only when configured. */
+    public void checkAccess(Identity who) {
+        if (access == FerryConfig.TaskAccess.ADMIN && !who.isAdmin()) {
+            throw new AccessDeniedException(ACCESS_DENIED);
+        }
+    }
+
+    /** Creates a pending task after the synchronous checks of its input. */
+    public Task create(Identity who, TaskType type, ObjectNode input, String requestId) {
+        checkAccess(who);
+        if (type == TaskType.IMPORT) {
+            checkImportInput(input);
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String imageId = input != null && input.path("image_id").isString() ? input.get("image_id").asString() : null;
+        if (imageId != null && imageId.length() > 36) {
+            imageId = null; // Glance's column is 36 wide; a longer value is not an image id
+        }
+        Task task = new Task(UUID.randomUUID(), type, TaskStatus.PENDING, who.projectId(), input, null, "", now, now,
+                null, requestId, who.userId(), imageId, null, 0);
+        repository.insert(task);
+        onCreated.run();
+        return task;
+    }
+
+    private void checkImportInput(ObjectNode input) {
+        JsonNode from = input == null ? null : input.get("import_from");
+        if (from == null || from.isNull() || (from.isString() && from.asString().isEmpty())) {
+            throw new InvalidTaskRequestException("Invalid location: None");
+        }
+        if (!from.isString()) {
+            throw new InvalidTaskRequestException("Invalid location: " + from);
+        }
+        String text = from.asString();
+        if (!text.contains("://") && CONTAINER_OBJECT.matcher(text).matches()) {
+            return; // Rackspace shape; the job reads it from the object store
+        }
+        sourceCheck.check(text);
+    }
+
+    /** One task, if the caller may see it. */
+    public Task get(Identity who, String id) {
+        checkAccess(who);
+        return find(who, id).orElseThrow(() -> new TaskNotFoundException(id));
+    }
+
+    private Optional<Task> find(Identity who, String id) {
+        if (id == null || !UUID_TEXT.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        return repository.find(UUID.fromString(id)).filter(t -> who.isAdmin() || t.owner().equals(who.projectId()));
+    }
+
+    /** A page of the tasks the caller may see. */
+    public List<Task> list(Identity who, TaskListRequest r) {
+        checkAccess(who);
+        Task marker = null;
+        if (r.marker() != null) {
+            if (!UUID_TEXT.matcher(r.marker()).matches()) {
+                throw new InvalidTaskRequestException("Invalid marker format");
+            }
+            marker = find(who, r.marker()).orElseThrow(() -> new InvalidTaskRequestException(
+                    "Task with the given id " + r.marker() + " was not found"));
+        }
+        TaskQuery q = new TaskQuery(who.isAdmin() ? null : who.projectId(), r.status(), r.type(), r.columnFilters(),
+                r.sortKey(), r.ascending(), Math.min(r.limit(), TaskQuery.MAX_LIMIT), marker);
+        return repository.list(q);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.ferry.server.tasks;
+
+import java.util.Optional;
+
+/**
+ * Task types accepted by {@code POST /v2/tasks}: Glance's {@code import} and
+ * {@code api_image_import}, and Rackspace's {@code export}.
+ */
+public enum TaskType {
+    IMPORT("import"), API_IMAGE_IMPORT("api_image_import"), EXPORT("export");
+
+    private final String value;
+
+    TaskType(String value) {
+        this.value = value;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    public static Optional<TaskType> parse(String text) {
+        for (TaskType t : values()) {
+            if (t.value.equals(text)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+}
