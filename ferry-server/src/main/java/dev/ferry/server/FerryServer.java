@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -51,6 +52,10 @@ public final class FerryServer implements AutoCloseable {
 
     /** Builds every component from the config and starts serving. */
     public static FerryServer start(FerryConfig config, Clock clock) {
+        if (!SLF4JBridgeHandler.isInstalled()) { // Helidon logs through java.util.logging
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
         try {
             Files.createDirectories(config.server().dataDir());
         } catch (IOException e) {

@@ -197,16 +197,19 @@ public final class TaskWorkerPool implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.shutdownNow();
         }
-        for (Thread t : workers) {
+        // idle workers leave on their own; running jobs are interrupted and hand their task back
+        for (Thread t : running.values().stream().map(r -> r.thread).toList()) {
             t.interrupt();
         }
-        for (Thread t : workers) {
-            try {
-                t.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        try {
+            for (Thread t : workers) {
+                if (!t.join(Duration.ofSeconds(3))) {
+                    t.interrupt();
+                    t.join(Duration.ofSeconds(5));
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
