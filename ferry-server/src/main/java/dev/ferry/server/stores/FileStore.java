@@ -1,0 +1,186 @@
+package dev.ferry.server.stores;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A {@link BlobStore} on a local (or shared) directory: one file per key.
+ *
+ * <p>A put writes to a temporary file in the same directory (name starting with
+ * {@value #TEMP_PREFIX}, which no key can), fsyncs it, renames it atomically over the key's file,
+ * then fsyncs the directory. Readers therefore see either the old blob or the complete new one,
+ * and after a crash either nothing or the complete blob, plus at most a temporary file that
+ * {@link #sweepTemporaryFiles(Duration)} removes.
+ */
+public final class FileStore implements BlobStore {
+
+    /** Prefix of in-progress files; starts with a dot, which keys may not. */
+    public static final String TEMP_PREFIX = ".tmp-";
+    /** Longest key; leaves room for the temporary prefix and suffix within a 255-byte file name. */
+    public static final int MAX_KEY_LENGTH = 200;
+
+    private static final int BUFFER_SIZE = 1 << 20;
+
+    private final Path root;
+    private final Clock clock;
+
+    public FileStore(Path root) throws IOException {
+        this(root, Clock.systemUTC());
+    }
+
+    public FileStore(Path root, Clock clock) throws IOException {
+        this.root = Files.createDirectories(Objects.requireNonNull(root, "root")).toRealPath();
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Checks a key: 1 to {@value #MAX_KEY_LENGTH} characters from {@code [A-Za-z0-9._-]}, not
+     * starting with a dot. So a key is always a plain file name directly under the root: no
+     * separator, no {@code ..}, no hidden or temporary name.
+     */
+    public static String validateKey(String key) {
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("blob key must not be empty");
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("blob key longer than " + MAX_KEY_LENGTH + " characters");
+        }
+        if (key.charAt(0) == '.') {
+            throw new IllegalArgumentException("blob key must not start with a dot: " + key);
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                throw new IllegalArgumentException("blob key may only contain A-Z a-z 0-9 . _ - (character " + i + ")");
+            }
+        }
+        return key;
+    }
+
+    @Override
+    public StoredBlob put(String key, InputStream data) throws IOException {
+        Path target = pathOf(key);
+        Objects.requireNonNull(data, "data");
+        Path temp = root.resolve(TEMP_PREFIX + key + "-" + UUID.randomUUID());
+        boolean done = false;
+        try {
+            long size = 0;
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[BUFFER_SIZE];
+                int n;
+                while ((n = data.read(buffer)) >= 0) {
+                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                    while (chunk.hasRemaining()) {
+                        out.write(chunk);
+                    }
+                    size += n;
+                }
+                out.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("file store root " + root + " does not support atomic rename", e);
+            }
+            done = true;
+            syncDirectory();
+            return new StoredBlob(key, target.toUri().toString(), size);
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    @Override
+    public InputStream get(String key) throws IOException {
+        try {
+            return Files.newInputStream(pathOf(key));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchBlobException(key);
+        }
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+        try {
+            return Files.size(pathOf(key));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchBlobException(key);
+        }
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        if (Files.deleteIfExists(pathOf(key))) {
+            syncDirectory();
+        }
+    }
+
+    /**
+     * Removes temporary files left by puts that never finished (a crash, a kill -9) and that were
+     * last modified at least {@code minAge} ago. Call at startup; on a directory shared by several
+     * nodes pass an age longer than any put can stay silent, so that live uploads are kept.
+     *
+     * @return how many files were removed
+     */
+    public int sweepTemporaryFiles(Duration minAge) throws IOException {
+        FileTime cutoff = FileTime.from(clock.instant().minus(minAge));
+        int removed = 0;
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
+            for (Path temp : temps) {
+                try {
+                    if (Files.isRegularFile(temp) && Files.getLastModifiedTime(temp).compareTo(cutoff) <= 0
+                            && Files.deleteIfExists(temp)) {
+                        removed++;
+                    }
+                } catch (NoSuchFileException e) {
+                    // removed concurrently: fine
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Removes every temporary file; only safe when no put is running (single node, at startup). */
+    public int sweepTemporaryFiles() throws IOException {
+        return sweepTemporaryFiles(Duration.ZERO);
+    }
+
+    private Path pathOf(String key) {
+        Path p = root.resolve(validateKey(key));
+        if (!root.equals(p.getParent())) {
+            throw new IllegalArgumentException("blob key escapes the store: " + key); // unreachable by validation
+        }
+        return p;
+    }
+
+    private void syncDirectory() {
+        try (FileChannel dir = FileChannel.open(root, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot fsync a directory. The rename is done and atomic; failing
+            // the put now would report an error for a blob that exists.
+        }
+    }
+}
