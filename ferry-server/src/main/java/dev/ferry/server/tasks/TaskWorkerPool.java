@@ -219,7 +219,7 @@ public final class TaskWorkerPool implements AutoCloseable {
         final Thread thread;
         volatile boolean lost;
         volatile boolean succeeded;
-        private Instant lastProgress = Instant.MIN;
+        private Instant lastProgress;
 
         Running(TaskRepository.Claim claim, Thread thread) {
             this.claim = claim;
@@ -229,7 +229,8 @@ public final class TaskWorkerPool implements AutoCloseable {
         @Override
         public void progress(long bytesDone, long bytesTotal) {
             Instant now = clock.instant();
-            if (Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) < 0 && bytesDone != bytesTotal) {
+            if (lastProgress != null && Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) < 0
+                    && bytesDone != bytesTotal) {
                 return;
             }
             lastProgress = now;
