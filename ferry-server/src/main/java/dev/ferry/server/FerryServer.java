@@ -4,6 +4,13 @@ import dev.ferry.server.config.FerryConfig;
 import dev.ferry.server.db.Database;
 import dev.ferry.server.http.ApiException;
 import dev.ferry.server.http.ApiSupport;
+import dev.ferry.server.http.ImagesResource;
+import dev.ferry.server.images.ImageRepository;
+import dev.ferry.server.images.ImageService;
+import dev.ferry.server.sources.HttpSource;
+import dev.ferry.server.sources.UrlGuard;
+import dev.ferry.server.stores.BlobStore;
+import dev.ferry.server.stores.FileStore;
 import dev.ferry.server.http.Json;
 import dev.ferry.server.http.Schemas;
 import dev.ferry.server.http.SchemasResource;
@@ -26,7 +33,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -43,7 +51,11 @@ public final class FerryServer implements AutoCloseable {
     private final TaskReaper reaper;
     private final WebServer web;
 
-    private FerryServer(Database database, TaskWorkerPool workers, TaskReaper reaper, WebServer web) {
+    private final List<AutoCloseable> closeables;
+
+    private FerryServer(Database database, TaskWorkerPool workers, TaskReaper reaper, WebServer web,
+                        List<AutoCloseable> closeables) {
+        this.closeables = List.copyOf(closeables);
         this.database = database;
         this.workers = workers;
         this.reaper = reaper;
@@ -79,14 +91,20 @@ public final class FerryServer implements AutoCloseable {
 
         JsonMapper json = Json.standard();
         Database database = Database.open(config.database());
+        List<AutoCloseable> closeables = new ArrayList<>();
         try {
             TaskRepository taskRepository = new TaskRepository(database.jdbi(), json);
-            Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
-            jobs.putAll(Jobs.create(config, taskRepository));
+            ImageRepository imageRepository = new ImageRepository(database.jdbi(), json);
+            BlobStore store = new FileStore(config.store().fileRoot());
+            UrlGuard guard = new UrlGuard(Jobs.urlPolicy(config.url()));
+            HttpSource source = new HttpSource(guard);
+            closeables.add(source);
+            Map<TaskType, Job> jobs = Jobs.create(source, store, imageRepository, clock);
             String nodeId = "node-" + UUID.randomUUID();
             TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
                     nodeId);
-            ImportSourceCheck sourceCheck = Jobs.sourceCheck(config);
+            ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard);
+            ImageService imageService = new ImageService(imageRepository, store);
             TaskService taskService = new TaskService(taskRepository, clock, config.tasks().access(), sourceCheck,
                     workers::wake);
             TaskReaper reaper = new TaskReaper(taskRepository, clock, config.tasks().reaperInterval());
@@ -103,6 +121,7 @@ public final class FerryServer implements AutoCloseable {
                         r.register("/", new VersionsResource(api));
                         r.register("/v2/schemas", new SchemasResource(schemas));
                         r.register("/v2/tasks", new TasksResource(taskService, api, schemas));
+                        r.register("/v2/images", new ImagesResource(imageService, api));
                         r.any((req, res) -> {
                             throw new ApiException(Status.NOT_FOUND_404, "The resource could not be found.");
                         });
@@ -111,8 +130,13 @@ public final class FerryServer implements AutoCloseable {
                     .start();
             workers.start();
             reaper.start();
-            return new FerryServer(database, workers, reaper, web);
+            return new FerryServer(database, workers, reaper, web, closeables);
+        } catch (IOException e) {
+            closeables.forEach(FerryServer::closeQuietly);
+            database.close();
+            throw new UncheckedIOException("cannot open the file store " + config.store().fileRoot(), e);
         } catch (RuntimeException e) {
+            closeables.forEach(FerryServer::closeQuietly);
             database.close();
             throw e;
         }
@@ -132,6 +156,15 @@ public final class FerryServer implements AutoCloseable {
         web.stop();
         reaper.close();
         workers.close();
+        closeables.forEach(FerryServer::closeQuietly);
         database.close();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // shutting down: nothing useful to do
+        }
     }
 }

@@ -1,24 +1,39 @@
 package dev.ferry.server;
 
 import dev.ferry.server.config.FerryConfig;
+import dev.ferry.server.images.ImageRepository;
+import dev.ferry.server.sources.HttpSource;
+import dev.ferry.server.sources.UrlGuard;
+import dev.ferry.server.sources.UrlPolicy;
+import dev.ferry.server.sources.UrlRejectedException;
+import dev.ferry.server.stores.BlobStore;
+import dev.ferry.server.tasks.ImportJob;
 import dev.ferry.server.tasks.ImportSourceCheck;
 import dev.ferry.server.tasks.InvalidTaskRequestException;
 import dev.ferry.server.tasks.Job;
-import dev.ferry.server.tasks.TaskRepository;
 import dev.ferry.server.tasks.TaskType;
 import dev.ferry.server.tasks.UnavailableJob;
+import java.time.Clock;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
-/** Wiring of the jobs per task type and of the import URL check. */
+/** Wiring of the jobs per task type and of the synchronous import URL check. */
 final class Jobs {
 
     private Jobs() {
     }
 
-    static Map<TaskType, Job> create(FerryConfig config, TaskRepository tasks) {
+    static UrlPolicy urlPolicy(FerryConfig.Url url) {
+        return new UrlPolicy(Set.of("http", "https"), url.allowedHosts(), url.deniedHosts(),
+                new LinkedHashSet<>(url.allowedPorts()), url.maxRedirects(), url.connectTimeout(), url.readTimeout(),
+                url.maxBytes());
+    }
+
+    static Map<TaskType, Job> create(HttpSource source, BlobStore store, ImageRepository images, Clock clock) {
         Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
-        jobs.put(TaskType.IMPORT, new UnavailableJob("Import tasks cannot run on this server yet."));
+        jobs.put(TaskType.IMPORT, new ImportJob(source, store, images, clock));
         jobs.put(TaskType.EXPORT, new UnavailableJob("Export tasks need an object store (store.type=swift), "
                 + "which this server does not support yet."));
         jobs.put(TaskType.API_IMAGE_IMPORT, new UnavailableJob("api_image_import tasks are run by the "
@@ -26,7 +41,8 @@ final class Jobs {
         return jobs;
     }
 
-    static ImportSourceCheck sourceCheck(FerryConfig config) {
+    /** Glance's texts for the three kinds of refusal, with UrlGuard's reason added. */
+    static ImportSourceCheck sourceCheck(UrlGuard guard) {
         return url -> {
             if (url.startsWith("file://") || url.startsWith("filesystem://")) {
                 throw new InvalidTaskRequestException(
@@ -35,6 +51,12 @@ final class Jobs {
             if (!url.startsWith("http://") && !url.startsWith("https://")) {
                 throw new InvalidTaskRequestException("The given uri is not valid. Please specify a valid uri from "
                         + "the following list of supported uri ['http', 'https']");
+            }
+            try {
+                guard.checkSyntax(url);
+            } catch (UrlRejectedException e) {
+                throw new InvalidTaskRequestException("URI for legacy import task does not pass filtering: "
+                        + (url.length() > 300 ? url.substring(0, 300) + "..." : url) + " (" + e.getMessage() + ")");
             }
         };
     }

@@ -18,7 +18,7 @@ public final class TestDatabases {
     }
 
     public static String h2(Path dir) {
-        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("ferry")
+        return "jdbc:h2:async:" + dir.toAbsolutePath().resolve("ferry")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
     }
 

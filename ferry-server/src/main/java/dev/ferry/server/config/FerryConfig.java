@@ -66,7 +66,7 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
         String dbUrl = r.str("database.url");
         if (dbUrl.isEmpty()) {
             // WRITE_DELAY=0: a 201 means the row is on disk, even if the process is killed right after.
-            dbUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("ferry")
+            dbUrl = "jdbc:h2:async:" + dataDir.toAbsolutePath().normalize().resolve("ferry")
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
         } else if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
             throw new ConfigException("database.url must be a jdbc:h2: or jdbc:postgresql: URL");

@@ -1,6 +1,7 @@
 package dev.ferry.server.http;
 
 import dev.ferry.server.identity.AccessDeniedException;
+import dev.ferry.server.images.ImageNotFoundException;
 import dev.ferry.server.identity.Identity;
 import dev.ferry.server.identity.IdentityResolver;
 import dev.ferry.server.identity.UnauthenticatedException;
@@ -67,6 +68,7 @@ public final class ApiSupport {
             chain.proceed();
         });
         routing.error(ApiException.class, (req, res, e) -> sendError(res, e.status(), e.getMessage(), e.allow()));
+        routing.error(ImageNotFoundException.class, (req, res, e) -> sendError(res, Status.NOT_FOUND_404, e.getMessage(), null));
         routing.error(TaskNotFoundException.class, (req, res, e) -> sendError(res, Status.NOT_FOUND_404, e.getMessage(), null));
         routing.error(InvalidTaskRequestException.class, (req, res, e) -> sendError(res, Status.BAD_REQUEST_400, e.getMessage(), null));
         routing.error(AccessDeniedException.class, (req, res, e) -> sendError(res, Status.FORBIDDEN_403, e.getMessage(), null));

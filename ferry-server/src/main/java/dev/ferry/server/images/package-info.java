@@ -1,5 +1,6 @@
 /**
- * Images: their data's identity ({@link dev.ferry.server.images.Checksums}, computed in one pass by
- * {@link dev.ferry.server.images.ChecksummingInputStream}), and, to come, the image entity and service.
+ * Images: the {@link dev.ferry.server.images.Image} entity, its repository and service, and their
+ * data's identity ({@link dev.ferry.server.images.Checksums}, computed in one pass by
+ * {@link dev.ferry.server.images.ChecksummingInputStream}).
  */
 package dev.ferry.server.images;

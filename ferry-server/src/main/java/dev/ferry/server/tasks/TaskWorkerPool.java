@@ -132,8 +132,7 @@ public final class TaskWorkerPool implements AutoCloseable {
         } catch (JobFailedException e) {
             if (stopping && !r.lost) {
                 // most likely the interrupt of our own shutdown surfacing as an I/O error
-                repository.release(task.id(), nodeId, clock.instant());
-                LOG.info("task {} handed back to the queue on shutdown", task.id());
+                releaseQuietly(task);
             } else {
                 fail(r, e.getMessage());
                 LOG.info("task {} failed: {}", task.id(), e.getMessage());
@@ -142,11 +141,12 @@ public final class TaskWorkerPool implements AutoCloseable {
             LOG.warn("task {}: lease lost, another worker owns it now", task.id());
         } catch (InterruptedException e) {
             if (stopping && !r.lost) {
-                repository.release(task.id(), nodeId, clock.instant());
-                LOG.info("task {} handed back to the queue on shutdown", task.id());
+                releaseQuietly(task);
             }
         } catch (RuntimeException e) {
-            if (r.lost) {
+            if (stopping && !r.lost) {
+                releaseQuietly(task);
+            } else if (r.lost) {
                 LOG.warn("task {}: lease lost ({})", task.id(), e.toString());
             } else {
                 LOG.error("task {} failed with an unexpected error", task.id(), e);
@@ -156,6 +156,17 @@ public final class TaskWorkerPool implements AutoCloseable {
         } finally {
             running.remove(task.id());
             Thread.interrupted(); // clear a stale interrupt from a lease loss before the next claim
+        }
+    }
+
+    private void releaseQuietly(Task task) {
+        try {
+            if (repository.release(task.id(), nodeId, clock.instant())) {
+                LOG.info("task {} handed back to the queue on shutdown", task.id());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("task {}: could not hand it back on shutdown ({}); it will be claimed again when its lease "
+                    + "expires", task.id(), e.toString());
         }
     }
 
@@ -219,7 +230,7 @@ public final class TaskWorkerPool implements AutoCloseable {
         final Thread thread;
         volatile boolean lost;
         volatile boolean succeeded;
-        private Instant lastProgress = Instant.MIN;
+        private Instant lastProgress;
 
         Running(TaskRepository.Claim claim, Thread thread) {
             this.claim = claim;
@@ -229,7 +240,8 @@ public final class TaskWorkerPool implements AutoCloseable {
         @Override
         public void progress(long bytesDone, long bytesTotal) {
             Instant now = clock.instant();
-            if (Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) < 0 && bytesDone != bytesTotal) {
+            if (lastProgress != null && Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) < 0
+                    && bytesDone != bytesTotal) {
                 return;
             }
             lastProgress = now;

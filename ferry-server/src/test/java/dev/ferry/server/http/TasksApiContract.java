@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TasksApiContract {
 
-    static final String GOOD_INPUT = "{\"import_from\": \"http://203.0.113.7/small.qcow2\", "
+    static final String GOOD_INPUT = "{\"import_from\": \"http://images.example.com/small.qcow2\", "
             + "\"import_from_format\": \"qcow2\", \"image_properties\": {\"name\": \"x\", \"disk_format\": \"qcow2\", "
             + "\"container_format\": \"bare\"}}";
 
@@ -139,17 +139,25 @@ abstract class TasksApiContract {
         Map<String, String> cases = Map.ofEntries(
                 Map.entry("{\"type\": \"foo\", \"input\": {}}", "Provided object does not match schema 'task'"),
                 Map.entry("{\"type\": \"import\"}", "Task 'input' is required"),
-                Map.entry("{\"input\": {\"import_from\": \"http://203.0.113.7/a\"}}", "Task 'type' is required"),
-                Map.entry("{\"type\": \"import\", \"input\": \"http://203.0.113.7/a\"}",
+                Map.entry("{\"input\": {\"import_from\": \"http://images.example.com/a\"}}", "Task 'type' is required"),
+                Map.entry("{\"type\": \"import\", \"input\": \"http://images.example.com/a\"}",
                         "Provided object does not match schema 'task'"),
                 Map.entry("{\"type\": \"import\", \"input\": null}", "Invalid location: None"),
                 Map.entry("{\"type\": \"import\", \"input\": {}}", "Invalid location: None"),
                 Map.entry("{\"type\": \"import\", \"input\": {\"import_from\": \"file:///etc/passwd\"}}",
                         "File based imports are not allowed. Please use a non-local source of image data."),
-                Map.entry("{\"type\": \"import\", \"input\": {\"import_from\": \"ftp://203.0.113.7/a\"}}",
+                Map.entry("{\"type\": \"import\", \"input\": {\"import_from\": \"ftp://images.example.com/a\"}}",
                         "The given uri is not valid."),
-                Map.entry("{\"type\": \"import\", \"input\": {\"import_from\": \"swift+http://203.0.113.7/a\"}}",
+                Map.entry("{\"type\": \"import\", \"input\": {\"import_from\": \"swift+http://images.example.com/a\"}}",
                         "The given uri is not valid."),
+                Map.entry("{\"type\": \"import\", \"input\": {\"import_from\": \"http://localhost:18080/a\"}}",
+                        "URI for legacy import task does not pass filtering: http://localhost:18080/a"),
+                Map.entry("{\"type\": \"import\", \"input\": {\"import_from\": \"http://127.0.0.1/a\"}}",
+                        "URI for legacy import task does not pass filtering: http://127.0.0.1/a"),
+                Map.entry("{\"type\": \"import\", \"input\": {\"import_from\": \"http://169.254.169.254/latest\"}}",
+                        "does not pass filtering"),
+                Map.entry("{\"type\": \"import\", \"input\": {\"import_from\": \"http://images.example.com:18081/a\"}}",
+                        "URI for legacy import task does not pass filtering: http://images.example.com:18081/a"),
                 Map.entry("{\"type\": \"import\", \"input\": {", "Malformed JSON in request body."),
                 Map.entry("{\"type\": \"import\", \"input\": {}} trailing", "Malformed JSON in request body."),
                 Map.entry("[1,2]", "Task 'type' is required"),
