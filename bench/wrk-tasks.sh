@@ -2,7 +2,7 @@
 # Tasks API throughput with wrk, comparable to peers/glance/figures.md (Glance 25.1: 444 req/s for
 # GET /v2/tasks/{id} and 265 req/s for GET /v2/tasks?limit=20, 1 worker, same machine class).
 #
-#   bench/wrk-tasks.sh            # RUNS=3 DURATION=10s WARMUP=5s by default
+#   bench/wrk-tasks.sh            # RUNS=3 DURATION=10s WARMUP=10s by default
 #
 # Starts the release jar (./ferry serve, which builds it if needed) on 127.0.0.1 and a free port
 # with a fresh data dir (H2 + file store), creates 60 tasks like the Glance measurement (1
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-10s}
 for tool in wrk curl python3; do
   command -v $tool >/dev/null || { echo "bench: $tool is required" >&2; exit 2; }
 done
@@ -77,14 +77,16 @@ to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /m
 median() { sort -n | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 
 run() {  # NAME URL
-  local name=$1 url=$2 out rps p99 bad r
+  local name=$1 url=$2 out rps p50 p90 p99 bad r
   : > "$work/rps"; : > "$work/p99"
   for r in $(seq 1 "$RUNS"); do
     out=$(wrk -t2 -c16 -d"$DURATION" --latency "$url")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p50=$(echo "$out" | awk '$1 == "50%" {print $2}' | to_ms)
+    p90=$(echo "$out" | awk '$1 == "90%" {print $2}' | to_ms)
     p99=$(echo "$out" | awk '$1 == "99%" {print $2}' | to_ms)
     bad=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
-    printf '%-26s run %d: %10s req/s  p99 %6s ms  %s\n' "$name" "$r" "$rps" "$p99" "$bad"
+    printf '%-26s run %d: %10s req/s  p50 %6s  p90 %6s  p99 %6s ms  %s\n' "$name" "$r" "$rps" "$p50" "$p90" "$p99" "$bad"
     echo "$rps" >> "$work/rps"; echo "$p99" >> "$work/p99"
   done
   printf '%-26s median: %10s req/s  p99 %6s ms\n' "$name" "$(median < "$work/rps")" "$(median < "$work/p99")"
