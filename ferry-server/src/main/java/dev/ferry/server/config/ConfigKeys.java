@@ -25,7 +25,7 @@ public final class ConfigKeys {
         d.put("database.url", "");
         d.put("database.user", "");
         d.put("database.password", "");
-        d.put("database.pool_size", "10");
+        d.put("database.pool_size", "16");
         d.put("tasks.access", "admin");
         d.put("tasks.ttl_hours", "48");
         d.put("tasks.workers", "4");
