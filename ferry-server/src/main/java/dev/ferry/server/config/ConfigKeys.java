@@ -20,12 +20,12 @@ public final class ConfigKeys {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("server.listen", "127.0.0.1:9292");
         d.put("server.data_dir", "./data");
-        d.put("server.max_body_bytes", "1048576");
+        d.put("server.max_body_bytes", "1000000");
         d.put("server.max_json_depth", "32");
         d.put("database.url", "");
         d.put("database.user", "");
         d.put("database.password", "");
-        d.put("database.pool_size", "10");
+        d.put("database.pool_size", "16");
         d.put("tasks.access", "admin");
         d.put("tasks.ttl_hours", "48");
         d.put("tasks.workers", "4");

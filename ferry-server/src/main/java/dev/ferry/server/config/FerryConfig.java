@@ -60,7 +60,7 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
         }
         int port = parseInt("server.listen", listen.substring(colon + 1), 0, 65535);
         Path dataDir = Path.of(r.str("server.data_dir"));
-        Server server = new Server(host, port, dataDir, r.longIn("server.max_body_bytes", 1024, 1L << 30),
+        Server server = new Server(host, port, dataDir, r.longIn("server.max_body_bytes", 1024, 1_000_000),
                 r.intIn("server.max_json_depth", 4, 256));
 
         String dbUrl = r.str("database.url");

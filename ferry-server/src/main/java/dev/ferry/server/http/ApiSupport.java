@@ -62,7 +62,7 @@ public final class ApiSupport {
     /** Installs the request-id filter and the error handlers on the routing. */
     public void install(HttpRouting.Builder routing) {
         routing.addFilter((chain, req, res) -> {
-            String id = "req-" + UUID.randomUUID();
+            String id = newRequestId();
             req.context().register(REQUEST_ID_KEY, id);
             res.header(REQUEST_ID, id);
             chain.proceed();
@@ -80,7 +80,15 @@ public final class ApiSupport {
     }
 
     public String requestId(ServerRequest req) {
-        return req.context().get(REQUEST_ID_KEY, String.class).orElse("req-" + UUID.randomUUID());
+        return req.context().get(REQUEST_ID_KEY, String.class).orElseGet(ApiSupport::newRequestId);
+    }
+
+    // A correlation id, not a secret: no need for SecureRandom (and its lock) on every request.
+    private static String newRequestId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return "req-" + new UUID(hi, lo);
     }
 
     public Identity identity(ServerRequest req) {

@@ -23,12 +23,16 @@ public final class Schemas {
 
     private final byte[] task;
     private final byte[] tasks;
+    private final byte[] image;
+    private final byte[] images;
     private final Schema taskValidator;
 
     public Schemas(JsonMapper json) {
         JsonNode taskNode = read(json, "schemas/task.json");
         this.task = json.writeValueAsBytes(taskNode);
         this.tasks = json.writeValueAsBytes(read(json, "schemas/tasks.json"));
+        this.image = json.writeValueAsBytes(read(json, "schemas/image.json"));
+        this.images = json.writeValueAsBytes(read(json, "schemas/images.json"));
         ObjectNode raw = ((ObjectNode) taskNode).deepCopy();
         raw.put("additionalProperties", false);
         this.taskValidator = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(raw);
@@ -51,6 +55,14 @@ public final class Schemas {
 
     public byte[] tasksDocument() {
         return tasks.clone();
+    }
+
+    public byte[] imageDocument() {
+        return image.clone();
+    }
+
+    public byte[] imagesDocument() {
+        return images.clone();
     }
 
     /** The first violation of the task schema, phrased for the client, or empty if valid. */

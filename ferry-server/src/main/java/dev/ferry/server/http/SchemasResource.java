@@ -7,7 +7,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** {@code /v2/schemas/task} and {@code /v2/schemas/tasks}, served from the enforced schema files. */
+/** {@code /v2/schemas/task(s)} (served from the enforced schema files) and {@code /v2/schemas/image(s)}. */
 public final class SchemasResource implements HttpService {
 
     private final Schemas schemas;
@@ -20,6 +20,10 @@ public final class SchemasResource implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/task", this::task)
                 .get("/tasks", this::tasks)
+                .get("/image", (req, res) -> sendJson(res, schemas.imageDocument()))
+                .get("/images", (req, res) -> sendJson(res, schemas.imagesDocument()))
+                .any("/image", SchemasResource::notAllowed)
+                .any("/images", SchemasResource::notAllowed)
                 .any("/task", SchemasResource::notAllowed)
                 .any("/tasks", SchemasResource::notAllowed);
     }

@@ -92,6 +92,11 @@ abstract class TasksApiContract {
             }
         }
         assertThat(server.get("/v2/schemas/task").json().get("name").asString()).isEqualTo("task");
+        // python-glanceclient needs the image schema to use v2 at all, and must not see a "stores" property
+        JsonNode image = server.get("/v2/schemas/image").json();
+        assertThat(image.get("name").asString()).isEqualTo("image");
+        assertThat(image.get("properties").has("stores")).isFalse();
+        assertThat(server.get("/v2/schemas/images").status()).isEqualTo(200);
         assertThat(server.send("POST", "/v2/schemas/task", "{}").status()).isEqualTo(405);
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.ferry.server.TestDatabases;
 import dev.ferry.server.TestServer;
 import dev.ferry.server.TestServer.Reply;
 import java.io.IOException;
@@ -30,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** The http(s) raw import end to end: a loopback data server, a real Ferry, checksums computed here. */
-class ImportJobTest {
+abstract class ImportJobContract {
+
+    abstract String databaseUrl(Path dir);
 
     @TempDir
     Path dir;
@@ -50,7 +51,7 @@ class ImportJobTest {
             }
         });
         data.start();
-        ferry = new TestServer(dir, TestDatabases.h2(dir), Map.of("url.allowed_hosts", "127.0.0.1",
+        ferry = new TestServer(dir, databaseUrl(dir), Map.of("url.allowed_hosts", "127.0.0.1",
                 "url.allowed_ports", String.valueOf(data.getAddress().getPort())), Clock.systemUTC());
     }
 

@@ -1,0 +1,81 @@
+package dev.ferry.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsMatchTheDesignContract() {
+        FerryConfig c = ConfigLoader.load(null, Map.of(), Map.of()).config();
+        assertThat(c.server().host()).isEqualTo("127.0.0.1");
+        assertThat(c.server().port()).isEqualTo(9292);
+        assertThat(c.server().dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(c.database().url()).startsWith("jdbc:h2:").contains("MODE=PostgreSQL");
+        assertThat(c.tasks().access()).isEqualTo(FerryConfig.TaskAccess.ADMIN);
+        assertThat(c.tasks().ttl()).isEqualTo(Duration.ofHours(48));
+        assertThat(c.tasks().maxAttempts()).isEqualTo(3);
+        assertThat(c.url().allowedPorts()).containsExactly(80, 443);
+        assertThat(c.url().allowedHosts()).isEmpty();
+        assertThat(c.identity().type()).isEqualTo("noauth");
+        assertThat(c.store().type()).isEqualTo("file");
+        assertThat(c.importing().profile()).isEqualTo("openstack");
+    }
+
+    @Test
+    void environmentOverridesTheFileAndCommandLineOverridesBoth() throws Exception {
+        Path file = dir.resolve("ferry.properties");
+        Files.writeString(file, "tasks.access = member\ntasks.ttl_hours = 5\nurl.allowed_hosts = 10.0.0.0/8, 127.0.0.1\n");
+        ConfigLoader.Loaded l = ConfigLoader.load(file, Map.of("FERRY_TASKS_TTL_HOURS", "7",
+                "FERRY_DATABASE_URL", "jdbc:postgresql://db/ferry", "FERRY_JAVA_OPTS", "-Xmx1g", "PATH", "/bin"),
+                Map.of("server.listen", "0.0.0.0:8080"));
+        FerryConfig c = l.config();
+        assertThat(c.tasks().access()).isEqualTo(FerryConfig.TaskAccess.MEMBER);
+        assertThat(c.tasks().ttl()).isEqualTo(Duration.ofHours(7));
+        assertThat(c.url().allowedHosts()).containsExactly("10.0.0.0/8", "127.0.0.1");
+        assertThat(c.database().url()).isEqualTo("jdbc:postgresql://db/ferry");
+        assertThat(c.server().host()).isEqualTo("0.0.0.0");
+        assertThat(c.server().port()).isEqualTo(8080);
+        assertThat(l.warnings()).isEmpty();
+    }
+
+    @Test
+    void unknownKeysAreRejectedAndUnknownFerryVariablesWarned() throws Exception {
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "tasks.acess = member\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tasks.acess");
+        assertThat(ConfigLoader.load(null, Map.of("FERRY_TASKS_ACESS", "x"), Map.of()).warnings())
+                .containsExactly("ignoring environment variable FERRY_TASKS_ACESS: no such config key");
+    }
+
+    @Test
+    void badValuesAreRejectedWithTheKeyName() {
+        for (Map.Entry<String, String> bad : List.of(Map.entry("tasks.access", "everyone"),
+                Map.entry("tasks.ttl_hours", "-1"), Map.entry("server.listen", "nowhere"),
+                Map.entry("url.allowed_ports", "80,http"), Map.entry("database.url", "jdbc:mysql://x"),
+                Map.entry("tasks.heartbeat_seconds", "60"), Map.entry("identity.type", "static"))) {
+            assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of(bad.getKey(), bad.getValue())))
+                    .as(bad.toString()).isInstanceOf(ConfigException.class);
+        }
+    }
+
+    @Test
+    void envNamesFollowTheContractAndSecretsAreMasked() {
+        assertThat(ConfigKeys.envName("import.profile")).isEqualTo("FERRY_IMPORT_PROFILE");
+        assertThat(ConfigKeys.envName("url.allowed_hosts")).isEqualTo("FERRY_URL_ALLOWED_HOSTS");
+        ConfigLoader.Loaded l = ConfigLoader.load(null, Map.of("FERRY_DATABASE_PASSWORD", "hunter2"), Map.of());
+        assertThat(ConfigLoader.describe(l.effective())).contains("database.password=****").doesNotContain("hunter2");
+    }
+}
