@@ -41,7 +41,20 @@ public final class Cidr {
                 throw new IllegalArgumentException("prefix length " + prefix + " exceeds " + max + " in CIDR: " + text);
             }
         }
+        if (address.length == 16 && prefix >= 96 && isMapped(address)) {
+            // ::ffff:a.b.c.d/p: Java hands IPv4-mapped addresses over as IPv4, so store the IPv4 network
+            return new Cidr(mask(Arrays.copyOfRange(address, 12, 16), prefix - 96), prefix - 96);
+        }
         return new Cidr(mask(address, prefix), prefix);
+    }
+
+    private static boolean isMapped(byte[] a) {
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
     }
 
     /** Whether {@code text} is written like a CIDR or IP literal (digits, hex, dots, colons, slash). */

@@ -251,5 +251,10 @@ class UrlGuardTest {
         assertThat(Cidr.parse("0.0.0.0/0").contains(InetAddress.getByName("1.2.3.4"))).isTrue();
         assertThat(Cidr.parse("fe80::/10").contains(InetAddress.getByName("febf::1"))).isTrue();
         assertThat(Cidr.parse("fe80::/10").contains(InetAddress.getByName("fec0::1"))).isFalse();
+        // IPv4-mapped networks match the IPv4 addresses Java turns mapped literals into
+        assertThat(Cidr.parse("::ffff:8.8.8.0/120")).hasToString("8.8.8.0/24");
+        UrlGuard g = new UrlGuard(UrlPolicy.defaults().withDeniedHosts(List.of("::ffff:8.8.8.0/120")));
+        assertThatThrownBy(() -> g.checkSyntax("http://[::ffff:8.8.8.8]/x")).hasMessageContaining("denied by policy");
+        assertThatThrownBy(() -> g.checkSyntax("http://8.8.8.9/x")).hasMessageContaining("denied by policy");
     }
 }
