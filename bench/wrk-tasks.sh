@@ -2,7 +2,7 @@
 # Tasks API throughput with wrk, comparable to peers/glance/figures.md (Glance 25.1: 444 req/s for
 # GET /v2/tasks/{id} and 265 req/s for GET /v2/tasks?limit=20, 1 worker, same machine class).
 #
-#   bench/wrk-tasks.sh            # RUNS=3 DURATION=10s WARMUP=10s by default
+#   bench/wrk-tasks.sh            # RUNS=3 DURATION=10s WARMUP=20s by default
 #
 # Starts the release jar (./ferry serve, which builds it if needed) on 127.0.0.1 and a free port
 # with a fresh data dir (H2 + file store), creates 60 tasks like the Glance measurement (1
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-10s}
+WARMUP=${WARMUP:-20s}
 for tool in wrk curl python3; do
   command -v $tool >/dev/null || { echo "bench: $tool is required" >&2; exit 2; }
 done
