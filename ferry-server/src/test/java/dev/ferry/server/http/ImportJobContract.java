@@ -108,6 +108,21 @@ abstract class ImportJobContract {
         assertThat(file.headers().firstValue("Content-MD5")).hasValue(hex("MD5", image));
         assertThat(file.body()).isEqualTo(image);
 
+        HttpResponse<byte[]> part = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(ferry.base() + "/v2/images/" + imageId + "/file")).header("Range", "bytes=0-15").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 0-15/" + image.length);
+        assertThat(part.body()).isEqualTo(java.util.Arrays.copyOf(image, 16));
+        HttpResponse<byte[]> tail = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(ferry.base() + "/v2/images/" + imageId + "/file")).header("Range", "bytes=-5").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(image, image.length - 5, image.length));
+        HttpResponse<byte[]> beyond = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(ferry.base() + "/v2/images/" + imageId + "/file")).header("Range", "bytes=999999999-").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(beyond.statusCode()).isEqualTo(416);
+
         Reply other = ferry.get("/v2/images/" + imageId, "X-Tenant-Id", "someone-else", "X-Roles", "member");
         assertThat(other.status()).isEqualTo(404);
     }
