@@ -38,6 +38,7 @@ abstract class ImportJobContract {
     HttpServer data;
     TestServer ferry;
     byte[] image;
+    int closedPort;
 
     @BeforeEach
     void start() throws IOException {
@@ -51,8 +52,11 @@ abstract class ImportJobContract {
             }
         });
         data.start();
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
         ferry = new TestServer(dir, databaseUrl(dir), Map.of("url.allowed_hosts", "127.0.0.1",
-                "url.allowed_ports", String.valueOf(data.getAddress().getPort())), Clock.systemUTC());
+                "url.allowed_ports", data.getAddress().getPort() + "," + closedPort), Clock.systemUTC());
     }
 
     @AfterEach
@@ -151,6 +155,21 @@ abstract class ImportJobContract {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 ferry.get("/v2/tasks/" + id).json().get("status").asString().equals("failure"));
         assertThat(ferry.get("/v2/tasks/" + id).message()).isEqualTo("Input does not contain 'import_from_format' field");
+    }
+
+    @Test
+    void aRefusedConnectionAndABadDiskFormatFailTheTaskSayingSo() {
+        JsonNode refused = importAndWait("http://127.0.0.1:" + closedPort + "/disk.raw", "raw");
+        assertThat(refused.get("status").asString()).isEqualTo("failure");
+        assertThat(refused.get("message").asString()).startsWith("Could not download http://127.0.0.1:" + closedPort);
+
+        Reply r = ferry.postJson("/v2/tasks", "{\"type\": \"import\", \"input\": {\"import_from\": \""
+                + url("/disk.raw") + "\", \"import_from_format\": \"raw\", \"image_properties\": {\"name\": \"x\", "
+                + "\"disk_format\": \"foo\", \"container_format\": \"bare\"}}}");
+        String id = r.json().get("id").asString();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                ferry.get("/v2/tasks/" + id).json().get("status").asString().equals("failure"));
+        assertThat(ferry.get("/v2/tasks/" + id).message()).startsWith("Invalid disk_format 'foo'");
     }
 
     @Test
