@@ -109,14 +109,14 @@ public final class FerryServer implements AutoCloseable {
             UrlGuard guard = new UrlGuard(Jobs.urlPolicy(config.url()));
             HttpSource source = new HttpSource(guard);
             closeables.add(source);
-            Map<TaskType, Job> jobs = Jobs.create(source, store, imageRepository, clock);
+            Map<TaskType, Job> jobs = Jobs.create(source, store, imageRepository, clock, json);
             String nodeId = "node-" + UUID.randomUUID();
             TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
                     nodeId);
             ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard);
             ImageService imageService = new ImageService(imageRepository, store);
             TaskService taskService = new TaskService(taskRepository, clock, config.tasks().access(), sourceCheck,
-                    workers::wake);
+                    workers::wake, json);
             TaskReaper reaper = new TaskReaper(taskRepository, clock, config.tasks().reaperInterval());
 
             ApiSupport api = new ApiSupport(json, identities, config.server().maxBodyBytes(),
