@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
@@ -25,6 +26,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -70,11 +72,20 @@ public final class HttpSource implements Closeable {
     }
 
     HttpSource(UrlGuard guard, HostResolver resolver) {
+        this(guard, resolver, null);
+    }
+
+    /** With {@code tls} null, the JDK's default trust store and hostname verification. */
+    HttpSource(UrlGuard guard, HostResolver resolver, SSLContext tls) {
         this.guard = Objects.requireNonNull(guard, "guard");
         this.policy = guard.policy();
         Timeout connect = Timeout.ofMilliseconds(policy.connectTimeout().toMillis());
         Timeout read = Timeout.ofMilliseconds(policy.readTimeout().toMillis());
-        this.connections = PoolingHttpClientConnectionManagerBuilder.create()
+        PoolingHttpClientConnectionManagerBuilder pool = PoolingHttpClientConnectionManagerBuilder.create();
+        if (tls != null) {
+            pool.setTlsSocketStrategy(new DefaultClientTlsStrategy(tls));
+        }
+        this.connections = pool
                 .setDnsResolver(new CheckingResolver(guard, resolver))
                 .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(read).build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()

@@ -285,6 +285,34 @@ class HttpSourceTest {
     }
 
     @Test
+    void fetchesFromAnIpv6LiteralWhenAllowed() throws IOException {
+        InetAddress v6 = InetAddress.getByName("::1");
+        HttpServer v6server;
+        try {
+            v6server = HttpServer.create(new InetSocketAddress(v6, 0), 0);
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + e.getMessage());
+            return;
+        }
+        v6server.createContext("/v6", ex -> send(ex, 200, DATA, true));
+        v6server.start();
+        int v6port = v6server.getAddress().getPort();
+        URI url = URI.create("http://[::1]:" + v6port + "/v6");
+        try {
+            UrlPolicy ports = UrlPolicy.defaults().withAllowedPorts(Set.of(v6port));
+            try (HttpSource strict = new HttpSource(new UrlGuard(ports))) {
+                assertThatThrownBy(() -> strict.open(url)).hasMessage("URL host [::1] refused by policy: loopback address");
+            }
+            try (HttpSource allowed = new HttpSource(new UrlGuard(ports.withAllowedHosts(List.of("::1/128"))));
+                    OpenedStream s = allowed.open(url)) {
+                assertThat(s.body().readAllBytes()).isEqualTo(DATA);
+            }
+        } finally {
+            v6server.stop(0);
+        }
+    }
+
+    @Test
     void checksTheFirstUrlToo() {
         assertThatThrownBy(() -> source.open(URI.create("ftp://127.0.0.1/x")))
                 .isInstanceOf(SourceException.class)

@@ -1,0 +1,172 @@
+package dev.ferry.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real python-glanceclient CLI ({@code glance}, Debian package python3-glanceclient) against
+ * the server, with the commands and flags a user types (compare peers/glance/transcript.md).
+ * Each run gets an empty HOME, as on a first run: the client then downloads and caches the
+ * schemas itself, so a server lacking them is noticed. Skipped when {@code glance} is absent.
+ */
+class GlanceClientIT {
+
+    private static final Pattern ID = Pattern.compile("\\|\\s*id\\s*\\|\\s*([0-9a-f-]{36})\\s*\\|");
+
+    @TempDir
+    static Path work;
+
+    private static ServerProcess server;
+    private static HttpServer images;
+
+    @BeforeAll
+    static void start() throws IOException {
+        assumeTrue(glanceInstalled(), "the glance CLI (python3-glanceclient) is not installed");
+        images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] raw = new byte[1024 * 1024];
+        raw[510] = 0x55;
+        raw[511] = (byte) 0xaa;
+        images.createContext("/disk.raw", ex -> {
+            ex.sendResponseHeaders(200, raw.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(raw);
+            }
+        });
+        images.start();
+        int port = images.getAddress().getPort();
+        server = ServerProcess.start("glance-it", work, work.resolve("data"), Map.of(
+                "url.allowed_hosts", "127.0.0.1",
+                "url.allowed_ports", "80,443," + port,
+                "tasks.poll_millis", "200"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (images != null) {
+            images.stop(0);
+        }
+    }
+
+    private static String importInput() {
+        return "{\"import_from\": \"http://127.0.0.1:" + images.getAddress().getPort() + "/disk.raw\", "
+                + "\"import_from_format\": \"raw\", \"image_properties\": {\"name\": \"from-glanceclient\", "
+                + "\"disk_format\": \"raw\", \"container_format\": \"bare\"}}";
+    }
+
+    @Test
+    void createListAndShowATask() throws Exception {
+        Result created = glance("task-create", "--type", "import", "--input", importInput());
+        assertThat(created.exit()).as(created.output()).isZero();
+        assertThat(created.output())
+                .containsPattern("\\|\\s*type\\s*\\|\\s*import\\s*\\|")
+                .containsPattern("\\|\\s*status\\s*\\|\\s*(pending|processing|success|failure)\\s*\\|")
+                .containsPattern("\\|\\s*owner\\s*\\|\\s*default\\s*\\|")
+                .contains("from-glanceclient")
+                .doesNotContain("falling back to v1");
+        Matcher m = ID.matcher(created.output());
+        assertThat(m.find()).as(created.output()).isTrue();
+        String id = m.group(1);
+
+        Result list = glance("task-list");
+        assertThat(list.exit()).as(list.output()).isZero();
+        assertThat(list.output()).containsPattern("\\|\\s*" + id + "\\s*\\|\\s*import\\s*\\|\\s*\\w+\\s*\\|\\s*default\\s*\\|");
+
+        Result filtered = glance("task-list", "--type", "import", "--page-size", "1", "--sort-key", "status",
+                "--sort-dir", "asc");
+        assertThat(filtered.exit()).as(filtered.output()).isZero();
+        assertThat(filtered.output()).contains(id);
+
+        // the task reaches a final state, with expires_at set, as task-show reports it
+        await("task " + id + " to finish").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> glance("task-show", id).output(),
+                        out -> out.matches("(?s).*\\|\\s*status\\s*\\|\\s*(success|failure)\\s*\\|.*"));
+        Result shown = glance("task-show", id);
+        assertThat(shown.exit()).as(shown.output()).isZero();
+        assertThat(shown.output())
+                .containsPattern("\\|\\s*id\\s*\\|\\s*" + id + "\\s*\\|")
+                .containsPattern("\\|\\s*expires_at\\s*\\|\\s*\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\s*\\|")
+                .contains("import_from")
+                .contains("/disk.raw");
+    }
+
+    @Test
+    void reportsAMissingTaskLikeGlance() throws Exception {
+        String id = "0b1e8f4e-0000-4000-8000-000000000000";
+        Result r = glance("task-show", id);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.output()).contains("HTTP 404 Not Found: Could not find task " + id);
+    }
+
+    @Test
+    void reportsARefusedSourceAtCreation() throws Exception {
+        Result r = glance("task-create", "--type", "import", "--input", "{\"import_from\": \"ftp://127.0.0.1/x\", "
+                + "\"import_from_format\": \"raw\", \"image_properties\": {}}");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.output()).contains("HTTP 400 Bad Request");
+    }
+
+    @Test
+    void refusesAnUnknownTaskTypeInTheClient() throws Exception {
+        // glanceclient validates against the task schema it downloads from the server
+        Result r = glance("task-create", "--type", "foo", "--input", "{}");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.output()).contains("Unable to set 'type' to 'foo'");
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    private static Result glance(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("glance", "--os-image-url", server.base().toString().replaceAll("/$", ""),
+                "--os-auth-token", "x"));
+        command.addAll(List.of(args));
+        Path home = Files.createDirectories(work.resolve("home"));
+        Path out = Files.createTempFile(work, "glance", ".out");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("OS_"));
+        pb.environment().put("HOME", home.toString());
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("glance " + String.join(" ", args) + " did not finish");
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    private static boolean glanceInstalled() {
+        try {
+            Process p = new ProcessBuilder("glance", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
