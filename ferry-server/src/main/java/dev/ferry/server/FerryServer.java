@@ -37,6 +37,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,6 +47,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link #start}, stop with {@link #close}.
  */
 public final class FerryServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FerryServer.class);
 
     private final Database database;
     private final TaskWorkerPool workers;
@@ -95,18 +99,24 @@ public final class FerryServer implements AutoCloseable {
         try {
             TaskRepository taskRepository = new TaskRepository(database.jdbi(), json);
             ImageRepository imageRepository = new ImageRepository(database.jdbi(), json);
-            BlobStore store = new FileStore(config.store().fileRoot());
+            FileStore fileStore = new FileStore(config.store().fileRoot(), clock);
+            // leftovers of puts killed mid-way; a live put on another node writes at least once per read timeout
+            int swept = fileStore.sweepTemporaryFiles(config.url().readTimeout().multipliedBy(2));
+            if (swept > 0) {
+                LOG.info("removed {} unfinished upload file(s) from {}", swept, config.store().fileRoot());
+            }
+            BlobStore store = fileStore;
             UrlGuard guard = new UrlGuard(Jobs.urlPolicy(config.url()));
             HttpSource source = new HttpSource(guard);
             closeables.add(source);
-            Map<TaskType, Job> jobs = Jobs.create(source, store, imageRepository, clock);
+            Map<TaskType, Job> jobs = Jobs.create(source, store, imageRepository, clock, json);
             String nodeId = "node-" + UUID.randomUUID();
             TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
                     nodeId);
             ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard);
             ImageService imageService = new ImageService(imageRepository, store);
             TaskService taskService = new TaskService(taskRepository, clock, config.tasks().access(), sourceCheck,
-                    workers::wake);
+                    workers::wake, json);
             TaskReaper reaper = new TaskReaper(taskRepository, clock, config.tasks().reaperInterval());
 
             ApiSupport api = new ApiSupport(json, identities, config.server().maxBodyBytes(),

@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Wiring of the jobs per task type and of the synchronous import URL check. */
 final class Jobs {
@@ -31,9 +32,10 @@ final class Jobs {
                 url.maxBytes());
     }
 
-    static Map<TaskType, Job> create(HttpSource source, BlobStore store, ImageRepository images, Clock clock) {
+    static Map<TaskType, Job> create(HttpSource source, BlobStore store, ImageRepository images, Clock clock,
+                                     JsonMapper json) {
         Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
-        jobs.put(TaskType.IMPORT, new ImportJob(source, store, images, clock));
+        jobs.put(TaskType.IMPORT, new ImportJob(source, store, images, clock, json));
         jobs.put(TaskType.EXPORT, new UnavailableJob("Export tasks need an object store (store.type=swift), "
                 + "which this server does not support yet."));
         jobs.put(TaskType.API_IMAGE_IMPORT, new UnavailableJob("api_image_import tasks are run by the "

@@ -52,7 +52,14 @@ public final class ServeCommand implements Callable<Integer> {
         }
         loaded.warnings().forEach(log::warn);
         log.info("effective config: {}", ConfigLoader.describe(loaded.effective()));
-        FerryServer server = FerryServer.start(loaded.config(), Clock.systemUTC());
+        FerryServer server;
+        try {
+            server = FerryServer.start(loaded.config(), Clock.systemUTC());
+        } catch (RuntimeException e) {
+            log.error("cannot start", e);
+            System.err.println("ferry: cannot start: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -55,12 +55,79 @@ public final class ImagesResource implements HttpService {
             if (image.checksum() != null) {
                 res.header("Content-MD5", image.checksum());
             }
-            if (image.size() != null) {
-                res.contentLength(image.size());
+            long size = image.size() == null ? -1 : image.size();
+            Optional<String> range = req.headers().first(HeaderNames.RANGE);
+            if (range.isPresent() && size >= 0) {
+                long[] r = parseRange(range.get(), size);
+                if (r == null) {
+                    res.header(HeaderNames.CONTENT_RANGE, "bytes */" + size);
+                    throw new ApiException(Status.REQUESTED_RANGE_NOT_SATISFIABLE_416,
+                            "Requested range not satisfiable: " + range.get());
+                }
+                in.skipNBytes(r[0]);
+                res.status(Status.PARTIAL_CONTENT_206);
+                res.header(HeaderNames.CONTENT_RANGE, "bytes " + r[0] + "-" + r[1] + "/" + size);
+                res.contentLength(r[1] - r[0] + 1);
+                try (OutputStream out = res.outputStream()) {
+                    copy(in, out, r[1] - r[0] + 1);
+                }
+                return;
+            }
+            if (size >= 0) {
+                res.contentLength(size);
             }
             try (OutputStream out = res.outputStream()) {
                 in.transferTo(out);
             }
+        }
+    }
+
+    /** One range {@code bytes=A-B}, {@code bytes=A-} or {@code bytes=-N}; null if not satisfiable or not understood. */
+    static long[] parseRange(String header, long size) {
+        String h = header.strip();
+        if (!h.startsWith("bytes=") || h.contains(",") || size == 0 || h.length() > 100) {
+            return null;
+        }
+        String spec = h.substring(6).strip();
+        int dash = spec.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        try {
+            String a = spec.substring(0, dash).strip();
+            String b = spec.substring(dash + 1).strip();
+            long first;
+            long last;
+            if (a.isEmpty()) {
+                long suffix = Long.parseLong(b);
+                if (suffix <= 0) {
+                    return null;
+                }
+                first = Math.max(0, size - suffix);
+                last = size - 1;
+            } else {
+                first = Long.parseLong(a);
+                last = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
+            }
+            if (first < 0 || first > last || first >= size) {
+                return null;
+            }
+            return new long[] {first, last};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream out, long count) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long left = count;
+        while (left > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                throw new IOException("image data ended early");
+            }
+            out.write(buf, 0, n);
+            left -= n;
         }
     }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Glance's task views: the full body (show, create) and the stub (list entries). */
@@ -23,12 +24,12 @@ final class TaskViews {
     ObjectNode full(Task t) {
         ObjectNode n = json.createObjectNode();
         n.put("id", t.id().toString());
-        n.set("input", t.input());
+        putJson(n, "input", t.input());
         n.put("type", t.type().value());
         n.put("status", t.status().value());
         n.put("owner", t.owner());
         n.put("message", t.message());
-        n.set("result", t.result());
+        putJson(n, "result", t.result());
         n.put("created_at", time(t.createdAt()));
         n.put("updated_at", time(t.updatedAt()));
         n.put("self", "/v2/tasks/" + t.id());
@@ -51,6 +52,15 @@ final class TaskViews {
             p.put("bytes_total", t.progress().bytesTotal());
         }
         return n;
+    }
+
+    // the stored text was written by Ferry from a parsed object: safe to copy as is
+    private static void putJson(ObjectNode n, String key, String json) {
+        if (json == null) {
+            n.putNull(key);
+        } else {
+            n.putRawValue(key, new RawValue(json));
+        }
     }
 
     ObjectNode stub(Task t) {

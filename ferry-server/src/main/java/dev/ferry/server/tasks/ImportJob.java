@@ -22,6 +22,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -43,8 +44,10 @@ public final class ImportJob implements Job {
     private final BlobStore store;
     private final ImageRepository images;
     private final Clock clock;
+    private final JsonMapper json;
 
-    public ImportJob(HttpSource source, BlobStore store, ImageRepository images, Clock clock) {
+    public ImportJob(HttpSource source, BlobStore store, ImageRepository images, Clock clock, JsonMapper json) {
+        this.json = json;
         this.source = source;
         this.store = store;
         this.images = images;
@@ -53,7 +56,7 @@ public final class ImportJob implements Job {
 
     @Override
     public void run(Task task, JobContext context) throws JobFailedException, InterruptedException {
-        ObjectNode input = task.input();
+        ObjectNode input = task.input() == null ? null : (ObjectNode) json.readTree(task.input());
         if (input == null || !input.path("import_from").isString()) {
             throw new JobFailedException("Input does not contain 'import_from' field");
         }

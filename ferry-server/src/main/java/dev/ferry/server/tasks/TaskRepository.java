@@ -59,8 +59,8 @@ public final class TaskRepository {
                 .bind("type", t.type().value())
                 .bind("status", t.status().value())
                 .bind("owner", t.owner())
-                .bind("input", t.input() == null ? null : json.writeValueAsString(t.input()))
-                .bind("result", t.result() == null ? null : json.writeValueAsString(t.result()))
+                .bind("input", t.input())
+                .bind("result", t.result())
                 .bind("message", t.message())
                 .bind("image_id", t.imageId())
                 .bind("request_id", t.requestId())
@@ -284,8 +284,8 @@ public final class TaskRepository {
                 TaskType.parse(rs.getString("type")).orElseThrow(),
                 TaskStatus.parse(rs.getString("status")).orElseThrow(),
                 rs.getString("owner"),
-                readObject(rs.getString("input")),
-                readObject(rs.getString("result")),
+                rs.getString("input"),
+                rs.getString("result"),
                 rs.getString("message"),
                 Instant.ofEpochMilli(rs.getLong("created_at")),
                 Instant.ofEpochMilli(rs.getLong("updated_at")),
@@ -297,7 +297,4 @@ public final class TaskRepository {
                 rs.getInt("attempts"));
     }
 
-    private ObjectNode readObject(String text) {
-        return text == null ? null : (ObjectNode) json.readTree(text);
-    }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -30,9 +31,11 @@ public final class TaskService {
     private final FerryConfig.TaskAccess access;
     private final ImportSourceCheck sourceCheck;
     private final Runnable onCreated;
+    private final JsonMapper json;
 
     public TaskService(TaskRepository repository, Clock clock, FerryConfig.TaskAccess access,
-                       ImportSourceCheck sourceCheck, Runnable onCreated) {
+                       ImportSourceCheck sourceCheck, Runnable onCreated, JsonMapper json) {
+        this.json = json;
         this.repository = repository;
         this.clock = clock;
         this.access = access;
@@ -58,7 +61,8 @@ public final class TaskService {
         if (imageId != null && imageId.length() > 36) {
             imageId = null; // Glance's column is 36 wide; a longer value is not an image id
         }
-        Task task = new Task(UUID.randomUUID(), type, TaskStatus.PENDING, who.projectId(), input, null, "", now, now,
+        Task task = new Task(UUID.randomUUID(), type, TaskStatus.PENDING, who.projectId(),
+                input == null ? null : json.writeValueAsString(input), null, "", now, now,
                 null, requestId, who.userId(), imageId, null, 0);
         repository.insert(task);
         onCreated.run();

@@ -14,7 +14,7 @@ public final class UnavailableJob implements Job {
 
     @Override
     public void run(Task task, JobContext context) throws JobFailedException {
-        if (task.type() == TaskType.API_IMAGE_IMPORT && (task.input() == null || task.input().isEmpty())) {
+        if (task.type() == TaskType.API_IMAGE_IMPORT && (task.input() == null || task.input().strip().equals("{}"))) {
             throw new JobFailedException("Input to api_image_import task is empty.");
         }
         throw new JobFailedException(message);

@@ -38,6 +38,7 @@ abstract class ImportJobContract {
     HttpServer data;
     TestServer ferry;
     byte[] image;
+    int closedPort;
 
     @BeforeEach
     void start() throws IOException {
@@ -51,8 +52,11 @@ abstract class ImportJobContract {
             }
         });
         data.start();
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
         ferry = new TestServer(dir, databaseUrl(dir), Map.of("url.allowed_hosts", "127.0.0.1",
-                "url.allowed_ports", String.valueOf(data.getAddress().getPort())), Clock.systemUTC());
+                "url.allowed_ports", data.getAddress().getPort() + "," + closedPort), Clock.systemUTC());
     }
 
     @AfterEach
@@ -108,6 +112,21 @@ abstract class ImportJobContract {
         assertThat(file.headers().firstValue("Content-MD5")).hasValue(hex("MD5", image));
         assertThat(file.body()).isEqualTo(image);
 
+        HttpResponse<byte[]> part = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(ferry.base() + "/v2/images/" + imageId + "/file")).header("Range", "bytes=0-15").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 0-15/" + image.length);
+        assertThat(part.body()).isEqualTo(java.util.Arrays.copyOf(image, 16));
+        HttpResponse<byte[]> tail = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(ferry.base() + "/v2/images/" + imageId + "/file")).header("Range", "bytes=-5").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(image, image.length - 5, image.length));
+        HttpResponse<byte[]> beyond = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(ferry.base() + "/v2/images/" + imageId + "/file")).header("Range", "bytes=999999999-").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(beyond.statusCode()).isEqualTo(416);
+
         Reply other = ferry.get("/v2/images/" + imageId, "X-Tenant-Id", "someone-else", "X-Roles", "member");
         assertThat(other.status()).isEqualTo(404);
     }
@@ -136,6 +155,21 @@ abstract class ImportJobContract {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 ferry.get("/v2/tasks/" + id).json().get("status").asString().equals("failure"));
         assertThat(ferry.get("/v2/tasks/" + id).message()).isEqualTo("Input does not contain 'import_from_format' field");
+    }
+
+    @Test
+    void aRefusedConnectionAndABadDiskFormatFailTheTaskSayingSo() {
+        JsonNode refused = importAndWait("http://127.0.0.1:" + closedPort + "/disk.raw", "raw");
+        assertThat(refused.get("status").asString()).isEqualTo("failure");
+        assertThat(refused.get("message").asString()).startsWith("Could not download http://127.0.0.1:" + closedPort);
+
+        Reply r = ferry.postJson("/v2/tasks", "{\"type\": \"import\", \"input\": {\"import_from\": \""
+                + url("/disk.raw") + "\", \"import_from_format\": \"raw\", \"image_properties\": {\"name\": \"x\", "
+                + "\"disk_format\": \"foo\", \"container_format\": \"bare\"}}}");
+        String id = r.json().get("id").asString();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                ferry.get("/v2/tasks/" + id).json().get("status").asString().equals("failure"));
+        assertThat(ferry.get("/v2/tasks/" + id).message()).startsWith("Invalid disk_format 'foo'");
     }
 
     @Test

@@ -206,6 +206,12 @@ abstract class TasksApiContract {
     }
 
     @Test
+    void anOversizedHeaderIsRefusedWithout500() {
+        Reply r = server.get("/v2/tasks", "X-Junk", "a".repeat(20000));
+        assertThat(r.status()).isEqualTo(400);
+    }
+
+    @Test
     void rackspaceShapesAreAccepted() {
         String p = project();
         Reply imp = create(p, "{\"type\": \"import\", \"input\": {\"import_from\": \"exports/my-image.vhd\", "

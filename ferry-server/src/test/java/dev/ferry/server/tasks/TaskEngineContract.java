@@ -96,7 +96,7 @@ abstract class TaskEngineContract {
         pool(succeeding(runs), "node-a");
         await().atMost(Duration.ofSeconds(20)).until(() -> task(id).status() == TaskStatus.SUCCESS);
         Task t = task(id);
-        assertThat(t.result().get("image_id").asString()).isEqualTo("img-" + id);
+        assertThat(JsonMapper.builder().build().readTree(t.result()).get("image_id").asString()).isEqualTo("img-" + id);
         assertThat(t.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(48)));
         assertThat(t.attempts()).isEqualTo(1);
         assertThat(t.message()).isEmpty();
