@@ -17,6 +17,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -67,15 +68,15 @@ public final class ApiSupport {
             res.header(REQUEST_ID, id);
             chain.proceed();
         });
-        routing.error(ApiException.class, (req, res, e) -> sendError(res, e.status(), e.getMessage(), e.allow()));
-        routing.error(ImageNotFoundException.class, (req, res, e) -> sendError(res, Status.NOT_FOUND_404, e.getMessage(), null));
-        routing.error(TaskNotFoundException.class, (req, res, e) -> sendError(res, Status.NOT_FOUND_404, e.getMessage(), null));
-        routing.error(InvalidTaskRequestException.class, (req, res, e) -> sendError(res, Status.BAD_REQUEST_400, e.getMessage(), null));
-        routing.error(AccessDeniedException.class, (req, res, e) -> sendError(res, Status.FORBIDDEN_403, e.getMessage(), null));
-        routing.error(UnauthenticatedException.class, (req, res, e) -> sendError(res, Status.UNAUTHORIZED_401, e.getMessage(), null));
+        routing.error(ApiException.class, (req, res, e) -> sendError(req, res, e.status(), e.getMessage(), e.allow()));
+        routing.error(ImageNotFoundException.class, (req, res, e) -> sendError(req, res, Status.NOT_FOUND_404, e.getMessage(), null));
+        routing.error(TaskNotFoundException.class, (req, res, e) -> sendError(req, res, Status.NOT_FOUND_404, e.getMessage(), null));
+        routing.error(InvalidTaskRequestException.class, (req, res, e) -> sendError(req, res, Status.BAD_REQUEST_400, e.getMessage(), null));
+        routing.error(AccessDeniedException.class, (req, res, e) -> sendError(req, res, Status.FORBIDDEN_403, e.getMessage(), null));
+        routing.error(UnauthenticatedException.class, (req, res, e) -> sendError(req, res, Status.UNAUTHORIZED_401, e.getMessage(), null));
         routing.error(Exception.class, (req, res, e) -> {
             LOG.error("{} {} failed", req.prologue().method().text(), req.path().rawPath(), e);
-            sendError(res, Status.INTERNAL_SERVER_ERROR_500, "The server failed to process the request.", null);
+            sendError(req, res, Status.INTERNAL_SERVER_ERROR_500, "The server failed to process the request.", null);
         });
     }
 
@@ -167,17 +168,71 @@ public final class ApiSupport {
         res.send(json.writeValueAsBytes(body));
     }
 
-    public void sendError(ServerResponse res, Status status, String message, String allow) {
+    /**
+     * Sends {@code {"message", "code", "title"}} as JSON; as Glance's HTML page instead when the
+     * client prefers HTML over JSON, or is python-glanceclient without an Accept preference
+     * (it reads the error text only from Glance's HTML form, and fails on flat JSON errors).
+     */
+    public void sendError(ServerRequest req, ServerResponse res, Status status, String message, String allow) {
         if (res.isSent()) {
+            return;
+        }
+        if (allow != null) {
+            res.header(HeaderNames.ALLOW, allow);
+        }
+        if (wantsHtml(req)) {
+            String code = status.code() + " " + status.reasonPhrase();
+            String page = "<html>\n <head>\n  <title>" + code + "</title>\n </head>\n <body>\n  <h1>" + code
+                    + "</h1>\n  " + escapeHtml(message) + "<br /><br />\n\n\n\n </body>\n</html>";
+            res.status(status);
+            res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8");
+            res.send(page.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return;
         }
         ObjectNode body = json.createObjectNode();
         body.put("message", message);
         body.put("code", status.code() + " " + status.reasonPhrase());
         body.put("title", status.reasonPhrase());
-        if (allow != null) {
-            res.header(HeaderNames.ALLOW, allow);
-        }
         send(res, status, body);
+    }
+
+    private static boolean wantsHtml(ServerRequest req) {
+        List<HttpMediaType> accepted = req.headers().acceptedTypes();
+        double html = 0;
+        double jsonQ = 0;
+        for (HttpMediaType t : accepted) {
+            String type = t.mediaType().type();
+            String sub = t.mediaType().subtype();
+            double q = t.qualityFactor();
+            if (type.equalsIgnoreCase("text") && sub.equalsIgnoreCase("html")) {
+                html = Math.max(html, q);
+            } else if (type.equalsIgnoreCase("application") && sub.equalsIgnoreCase("json")) {
+                jsonQ = Math.max(jsonQ, q);
+            }
+        }
+        if (html > jsonQ) {
+            return true;
+        }
+        if (jsonQ > 0) {
+            return false;
+        }
+        return req.headers().first(HeaderNames.USER_AGENT).map(ua -> ua.startsWith("python-glanceclient"))
+                .orElse(false);
+    }
+
+    private static String escapeHtml(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#x27;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 }

@@ -15,6 +15,6 @@ public record Identity(String projectId, String userId, Set<String> roles) {
     }
 
     public boolean isAdmin() {
-        return roles.contains("admin");
+        return roles.stream().anyMatch(r -> r.equalsIgnoreCase("admin"));
     }
 }

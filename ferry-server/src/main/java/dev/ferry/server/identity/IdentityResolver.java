@@ -1,6 +1,8 @@
 package dev.ferry.server.identity;
 
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /** Derives the caller from request headers; throws {@link UnauthenticatedException} if it cannot. */
@@ -10,8 +12,8 @@ public interface IdentityResolver {
     Identity resolve(Function<String, Optional<String>> header);
 
     /** Splits a comma list of roles, trimming blanks, at most 64 of them. */
-    static java.util.Set<String> roles(String list) {
-        java.util.Set<String> roles = new java.util.LinkedHashSet<>();
+    static Set<String> roles(String list) {
+        Set<String> roles = new LinkedHashSet<>();
         for (String r : list.split(",")) {
             String t = r.trim();
             if (!t.isEmpty() && roles.size() < 64) {

@@ -2,6 +2,8 @@ package dev.ferry.server.tasks;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * A validated list query. {@code owner} restricts to one project (null: all, for admins);
@@ -26,7 +28,7 @@ public record TaskQuery(String visibleOwner, TaskStatus status, TaskType type, M
     }
 
     /** Columns a list may be filtered on by equality, besides status and type. */
-    public static final java.util.Set<String> FILTER_COLUMNS = java.util.Set.of("owner", "image_id", "user_id",
+    public static final Set<String> FILTER_COLUMNS = Set.of("owner", "image_id", "user_id",
             "request_id");
 
     /** Sort keys Glance's API reference and python-glanceclient use. */
@@ -44,13 +46,13 @@ public record TaskQuery(String visibleOwner, TaskStatus status, TaskType type, M
             return value;
         }
 
-        public static java.util.Optional<SortKey> parse(String text) {
+        public static Optional<SortKey> parse(String text) {
             for (SortKey k : values()) {
                 if (k.value.equals(text)) {
-                    return java.util.Optional.of(k);
+                    return Optional.of(k);
                 }
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }

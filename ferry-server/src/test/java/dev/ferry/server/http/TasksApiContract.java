@@ -186,6 +186,25 @@ abstract class TasksApiContract {
     }
 
     @Test
+    void errorsAreJsonUnlessTheClientPrefersHtmlOrIsGlanceclient() {
+        String path = "/v2/tasks/0b1e8f4e-0000-4000-8000-000000000000";
+        assertThat(server.get(path, "Accept", "application/json").header("Content-Type")).startsWith("application/json");
+        assertThat(server.get(path, "Accept", "*/*").header("Content-Type")).startsWith("application/json");
+        for (Reply html : List.of(server.get(path, "Accept", "text/html,application/json;q=0.9"),
+                server.get(path, "User-Agent", "python-glanceclient", "Accept", "*/*"))) {
+            assertThat(html.status()).isEqualTo(404);
+            assertThat(html.header("Content-Type")).startsWith("text/html");
+            assertThat(html.raw().body()).contains("<title>404 Not Found</title>")
+                    .contains("Could not find task 0b1e8f4e-0000-4000-8000-000000000000<br />");
+        }
+        Reply escaped = server.get("/v2/tasks?sort_dir=%3Cb%3E", "User-Agent", "python-glanceclient");
+        assertThat(escaped.status()).isEqualTo(400);
+        assertThat(escaped.raw().body()).doesNotContain("<b>").contains("&lt;b&gt;");
+        Reply glanceclientJson = server.get(path, "User-Agent", "python-glanceclient", "Accept", "application/json");
+        assertThat(glanceclientJson.json().get("code").asString()).isEqualTo("404 Not Found");
+    }
+
+    @Test
     void wrongContentTypeIs415() {
         Reply r = server.send("POST", "/v2/tasks", "{\"type\": \"import\", \"input\": " + GOOD_INPUT + "}",
                 "Content-Type", "text/plain");
