@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.server.TestDatabases;
+import dev.ferry.server.stores.FileStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +130,17 @@ class CrashRecoveryIT {
         return server.get("/v2/tasks/" + id).json();
     }
 
+    /**
+     * The store holds exactly the image's blob: the killed attempt never published one. (Its
+     * temporary file may remain until a sweep: FileStore only sweeps files older than a bound.)
+     */
+    private static void assertOnlyBlob(Path data, String imageId) throws IOException {
+        try (Stream<Path> files = Files.list(data.resolve("images"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(FileStore.TEMP_PREFIX)))
+                    .containsExactly(imageId);
+        }
+    }
+
     private void assertImported(ServerProcess server, JsonNode task) throws Exception {
         assertThat(task.get("status").asString()).as(task.toString()).isEqualTo("success");
         assertThat(downloads.get()).as("downloads: the killed one, then the retry").isGreaterThanOrEqualTo(2);
@@ -160,6 +174,7 @@ class CrashRecoveryIT {
         try (ServerProcess second = ServerProcess.start("h2-second", work, data, config(null))) {
             JsonNode task = awaitFinished(second, id);
             assertImported(second, task);
+            assertOnlyBlob(data, task.get("result").get("image_id").asString());
         }
     }
 
@@ -172,6 +187,7 @@ class CrashRecoveryIT {
             gate.countDown();
             JsonNode task = awaitFinished(survivor, pair.taskId());
             assertImported(survivor, task);
+            assertOnlyBlob(data, task.get("result").get("image_id").asString());
         }
     }
 
