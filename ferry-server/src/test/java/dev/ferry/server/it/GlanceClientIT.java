@@ -37,6 +37,12 @@ class GlanceClientIT {
     @TempDir
     static Path work;
 
+    private static final byte[] RAW = new byte[1024 * 1024];
+
+    static {
+        new java.util.Random(3).nextBytes(RAW);
+    }
+
     private static ServerProcess server;
     private static HttpServer images;
 
@@ -44,9 +50,7 @@ class GlanceClientIT {
     static void start() throws IOException {
         assumeTrue(glanceInstalled(), "the glance CLI (python3-glanceclient) is not installed");
         images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        byte[] raw = new byte[1024 * 1024];
-        raw[510] = 0x55;
-        raw[511] = (byte) 0xaa;
+        byte[] raw = RAW;
         images.createContext("/disk.raw", ex -> {
             ex.sendResponseHeaders(200, raw.length);
             try (OutputStream out = ex.getResponseBody()) {
@@ -107,10 +111,28 @@ class GlanceClientIT {
         Result shown = glance("task-show", id);
         assertThat(shown.exit()).as(shown.output()).isZero();
         assertThat(shown.output())
+                .containsPattern("\\|\\s*status\\s*\\|\\s*success\\s*\\|")
                 .containsPattern("\\|\\s*id\\s*\\|\\s*" + id + "\\s*\\|")
                 .containsPattern("\\|\\s*expires_at\\s*\\|\\s*\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\s*\\|")
                 .contains("import_from")
                 .contains("/disk.raw");
+
+        // and the image it made, as image-show prints it
+        Matcher image = Pattern.compile("\\{\"image_id\": \"([0-9a-f-]{36})\"\\}").matcher(shown.output());
+        assertThat(image.find()).as(shown.output()).isTrue();
+        Result img = glance("image-show", image.group(1));
+        assertThat(img.exit()).as(img.output()).isZero();
+        assertThat(img.output())
+                .containsPattern("\\|\\s*status\\s*\\|\\s*active\\s*\\|")
+                .containsPattern("\\|\\s*name\\s*\\|\\s*from-glanceclient\\s*\\|")
+                .containsPattern("\\|\\s*disk_format\\s*\\|\\s*raw\\s*\\|")
+                .containsPattern("\\|\\s*size\\s*\\|\\s*" + RAW.length + "\\s*\\|")
+                .containsPattern("\\|\\s*checksum\\s*\\|\\s*" + md5(RAW) + "\\s*\\|")
+                .containsPattern("\\|\\s*os_hash_algo\\s*\\|\\s*sha512\\s*\\|");
+    }
+
+    private static String md5(byte[] data) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(data));
     }
 
     @Test
