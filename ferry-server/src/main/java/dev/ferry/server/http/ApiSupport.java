@@ -163,9 +163,13 @@ public final class ApiSupport {
     }
 
     public void send(ServerResponse res, Status status, JsonNode body) {
+        sendJson(res, status, json.writeValueAsBytes(body));
+    }
+
+    public void sendJson(ServerResponse res, Status status, byte[] body) {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(json.writeValueAsBytes(body));
+        res.send(body);
     }
 
     /**

@@ -30,12 +30,12 @@ public final class ImagesResource implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/{id}", this::show)
                 .get("/{id}/file", this::download)
-                .any("/{id}/file", (req, res) -> {
-                    throw ApiException.notAllowed(req.prologue().method().text(), "GET");
-                })
-                .any("/{id}", (req, res) -> {
-                    throw ApiException.notAllowed(req.prologue().method().text(), "GET");
-                });
+                .any("/{id}/file", ImagesResource::notAllowed)
+                .any("/{id}", ImagesResource::notAllowed);
+    }
+
+    private static void notAllowed(ServerRequest req, ServerResponse res) {
+        throw ApiException.notAllowed(req.prologue().method().text(), "GET");
     }
 
     private void show(ServerRequest req, ServerResponse res) {

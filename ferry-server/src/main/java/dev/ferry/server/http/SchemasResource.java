@@ -20,8 +20,8 @@ public final class SchemasResource implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/task", this::task)
                 .get("/tasks", this::tasks)
-                .get("/image", (req, res) -> sendJson(res, schemas.imageDocument()))
-                .get("/images", (req, res) -> sendJson(res, schemas.imagesDocument()))
+                .get("/image", this::image)
+                .get("/images", this::images)
                 .any("/image", SchemasResource::notAllowed)
                 .any("/images", SchemasResource::notAllowed)
                 .any("/task", SchemasResource::notAllowed)
@@ -34,6 +34,14 @@ public final class SchemasResource implements HttpService {
 
     private void tasks(ServerRequest req, ServerResponse res) {
         sendJson(res, schemas.tasksDocument());
+    }
+
+    private void image(ServerRequest req, ServerResponse res) {
+        sendJson(res, schemas.imageDocument());
+    }
+
+    private void images(ServerRequest req, ServerResponse res) {
+        sendJson(res, schemas.imagesDocument());
     }
 
     private static void sendJson(ServerResponse res, byte[] body) {

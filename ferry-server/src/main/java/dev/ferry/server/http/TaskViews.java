@@ -1,14 +1,19 @@
 package dev.ferry.server.http;
 
 import dev.ferry.server.tasks.Task;
+import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.util.RawValue;
-import tools.jackson.databind.node.ObjectNode;
 
-/** Glance's task views: the full body (show, create) and the stub (list entries). */
+/**
+ * Glance's task views, the full body (show, create) and the stub (list entries), written with a
+ * streaming generator: the hot GET paths build no intermediate tree, and the stored
+ * {@code input}/{@code result} JSON is copied as is.
+ */
 final class TaskViews {
 
     private final JsonMapper json;
@@ -21,61 +26,94 @@ final class TaskViews {
         return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
     }
 
-    ObjectNode full(Task t) {
-        ObjectNode n = json.createObjectNode();
-        n.put("id", t.id().toString());
-        putJson(n, "input", t.input());
-        n.put("type", t.type().value());
-        n.put("status", t.status().value());
-        n.put("owner", t.owner());
-        n.put("message", t.message());
-        putJson(n, "result", t.result());
-        n.put("created_at", time(t.createdAt()));
-        n.put("updated_at", time(t.updatedAt()));
-        n.put("self", "/v2/tasks/" + t.id());
-        n.put("schema", "/v2/schemas/task");
+    byte[] full(Task t) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            writeFull(g, t);
+        }
+        return out.toByteArray();
+    }
+
+    byte[] page(List<Task> tasks, String first, String next) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 320 * tasks.size());
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeName("tasks");
+            g.writeStartArray();
+            for (Task t : tasks) {
+                writeStub(g, t);
+            }
+            g.writeEndArray();
+            g.writeStringProperty("first", first);
+            g.writeStringProperty("schema", "/v2/schemas/tasks");
+            if (next != null) {
+                g.writeStringProperty("next", next);
+            }
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeFull(JsonGenerator g, Task t) {
+        String id = t.id().toString();
+        g.writeStartObject();
+        g.writeStringProperty("id", id);
+        rawOrNull(g, "input", t.input());
+        g.writeStringProperty("type", t.type().value());
+        g.writeStringProperty("status", t.status().value());
+        g.writeStringProperty("owner", t.owner());
+        g.writeStringProperty("message", t.message());
+        rawOrNull(g, "result", t.result());
+        g.writeStringProperty("created_at", time(t.createdAt()));
+        g.writeStringProperty("updated_at", time(t.updatedAt()));
+        g.writeStringProperty("self", "/v2/tasks/" + id);
+        g.writeStringProperty("schema", "/v2/schemas/task");
         if (t.requestId() != null) {
-            n.put("request_id", t.requestId());
+            g.writeStringProperty("request_id", t.requestId());
         }
         if (t.userId() != null) {
-            n.put("user_id", t.userId());
+            g.writeStringProperty("user_id", t.userId());
         }
         if (t.expiresAt() != null) {
-            n.put("expires_at", time(t.expiresAt()));
+            g.writeStringProperty("expires_at", time(t.expiresAt()));
         }
         if (t.imageId() != null) {
-            n.put("image_id", t.imageId());
+            g.writeStringProperty("image_id", t.imageId());
         }
         if (t.progress() != null) {
-            ObjectNode p = n.putObject("progress");
-            p.put("bytes_done", t.progress().bytesDone());
-            p.put("bytes_total", t.progress().bytesTotal());
+            g.writeName("progress");
+            g.writeStartObject();
+            g.writeNumberProperty("bytes_done", t.progress().bytesDone());
+            g.writeNumberProperty("bytes_total", t.progress().bytesTotal());
+            g.writeEndObject();
         }
-        return n;
+        g.writeEndObject();
     }
 
-    // the stored text was written by Ferry from a parsed object: safe to copy as is
-    private static void putJson(ObjectNode n, String key, String json) {
-        if (json == null) {
-            n.putNull(key);
-        } else {
-            n.putRawValue(key, new RawValue(json));
-        }
-    }
-
-    ObjectNode stub(Task t) {
-        ObjectNode n = json.createObjectNode();
-        n.put("id", t.id().toString());
-        n.put("type", t.type().value());
-        n.put("status", t.status().value());
-        n.put("owner", t.owner());
-        n.put("created_at", time(t.createdAt()));
-        n.put("updated_at", time(t.updatedAt()));
-        n.put("self", "/v2/tasks/" + t.id());
-        n.put("schema", "/v2/schemas/task");
+    private static void writeStub(JsonGenerator g, Task t) {
+        String id = t.id().toString();
+        g.writeStartObject();
+        g.writeStringProperty("id", id);
+        g.writeStringProperty("type", t.type().value());
+        g.writeStringProperty("status", t.status().value());
+        g.writeStringProperty("owner", t.owner());
+        g.writeStringProperty("created_at", time(t.createdAt()));
+        g.writeStringProperty("updated_at", time(t.updatedAt()));
+        g.writeStringProperty("self", "/v2/tasks/" + id);
+        g.writeStringProperty("schema", "/v2/schemas/task");
         if (t.expiresAt() != null) {
-            n.put("expires_at", time(t.expiresAt()));
+            g.writeStringProperty("expires_at", time(t.expiresAt()));
         }
-        return n;
+        g.writeEndObject();
+    }
+
+    // the stored text was written by Ferry from a parsed JSON object: safe to copy as is
+    private static void rawOrNull(JsonGenerator g, String name, String rawJson) {
+        if (rawJson == null) {
+            g.writeNullProperty(name);
+        } else {
+            g.writeName(name);
+            g.writeRawValue(rawJson);
+        }
     }
 }

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code /v2/tasks}: create, list, show; every other verb is 405 with Glance's Allow header. */
@@ -43,14 +42,19 @@ public final class TasksResource implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/", this::list)
                 .post("/", this::create)
-                .any("/", (req, res) -> {
-                    throw ApiException.notAllowed(req.prologue().method().text(), "GET, POST");
-                })
+                .any("/", TasksResource::collectionNotAllowed)
                 .get("/{id}", this::show)
                 .delete("/{id}", this::delete)
-                .any("/{id}", (req, res) -> {
-                    throw ApiException.notAllowed(req.prologue().method().text(), "GET, DELETE");
-                });
+                .any("/{id}", TasksResource::itemNotAllowed);
+    }
+
+    private static void collectionNotAllowed(ServerRequest req, ServerResponse res) {
+        throw ApiException.notAllowed(req.prologue().method().text(), "GET, POST");
+    }
+
+    // Glance's RejectMethodController answers "GET, DELETE" although DELETE is itself refused
+    private static void itemNotAllowed(ServerRequest req, ServerResponse res) {
+        throw ApiException.notAllowed(req.prologue().method().text(), "GET, DELETE");
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -77,13 +81,13 @@ public final class TasksResource implements HttpService {
         JsonNode input = body.get("input");
         Task task = tasks.create(who, type, input.isObject() ? (ObjectNode) input : null, api.requestId(req));
         res.header(HeaderNames.LOCATION, api.baseUrl(req) + "/v2/tasks/" + task.id());
-        api.send(res, Status.CREATED_201, views.full(task));
+        api.sendJson(res, Status.CREATED_201, views.full(task));
     }
 
     private void show(ServerRequest req, ServerResponse res) {
         Identity who = api.identity(req);
         Task task = tasks.get(who, req.path().pathParameters().get("id"));
-        api.send(res, Status.OK_200, views.full(task));
+        api.sendJson(res, Status.OK_200, views.full(task));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -149,9 +153,6 @@ public final class TasksResource implements HttpService {
         List<Task> page = tasks.list(who, new TaskListRequest(status, type, filters, sortKey, ascending,
                 Math.min(limit, TaskQuery.MAX_LIMIT), single.get("marker")));
 
-        ObjectNode body = api.json().createObjectNode();
-        ArrayNode items = body.putArray("tasks");
-        page.forEach(t -> items.add(views.stub(t)));
         List<String[]> kept = new ArrayList<>();
         for (String[] p : params) {
             if (!p[0].equals("marker")) {
@@ -159,12 +160,11 @@ public final class TasksResource implements HttpService {
             }
         }
         String first = QueryString.format("/v2/tasks", kept);
-        body.put("first", first);
-        body.put("schema", "/v2/schemas/tasks");
+        String next = null;
         if (limit > 0 && page.size() == Math.min(limit, TaskQuery.MAX_LIMIT)) {
             kept.add(new String[] {"marker", page.getLast().id().toString()});
-            body.put("next", QueryString.format("/v2/tasks", kept));
+            next = QueryString.format("/v2/tasks", kept);
         }
-        api.send(res, Status.OK_200, body);
+        api.sendJson(res, Status.OK_200, views.page(page, first, next));
     }
 }

@@ -87,7 +87,12 @@ public final class ImportJob implements Job {
         }
 
         UUID imageId = UUID.randomUUID();
-        String key = imageId.toString();
+        // The blob is named after the task and attempt, so that a retry can remove what an attempt
+        // killed between the end of its upload and its commit left behind.
+        for (int earlier = 1; earlier < task.attempts(); earlier++) {
+            deleteQuietly(blobKey(task, earlier));
+        }
+        String key = blobKey(task, task.attempts());
         StoredBlob blob = null;
         boolean committed = false;
         try (OpenedStream opened = source.open(url);
@@ -120,6 +125,10 @@ public final class ImportJob implements Job {
                 deleteQuietly(key);
             }
         }
+    }
+
+    static String blobKey(Task task, int attempt) {
+        return "task-" + task.id() + "-" + attempt;
     }
 
     private void deleteQuietly(String key) {

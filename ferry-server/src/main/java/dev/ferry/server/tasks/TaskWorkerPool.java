@@ -140,7 +140,8 @@ public final class TaskWorkerPool implements AutoCloseable {
         } catch (LeaseLostException e) {
             LOG.warn("task {}: lease lost, another worker owns it now", task.id());
         } catch (InterruptedException e) {
-            if (stopping && !r.lost) {
+            if (!r.lost) {
+                // our own shutdown (or, defensively, any other interrupt): give the task back whole
                 releaseQuietly(task);
             }
         } catch (RuntimeException e) {
@@ -154,8 +155,9 @@ public final class TaskWorkerPool implements AutoCloseable {
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             }
         } finally {
+            r.markDone(); // from here on the heartbeat can no longer interrupt this thread for this task
             running.remove(task.id());
-            Thread.interrupted(); // clear a stale interrupt from a lease loss before the next claim
+            Thread.interrupted(); // clear an interrupt that arrived before markDone
         }
     }
 
@@ -192,8 +194,7 @@ public final class TaskWorkerPool implements AutoCloseable {
             try {
                 Instant now = clock.instant();
                 if (!repository.renewLease(r.claim.task().id(), nodeId, now.plus(settings.lease()))) {
-                    r.lost = true;
-                    r.thread.interrupt();
+                    r.loseLease();
                 }
             } catch (RuntimeException e) {
                 LOG.warn("task {}: lease renewal failed: {}", r.claim.task().id(), e.toString());
@@ -209,8 +210,8 @@ public final class TaskWorkerPool implements AutoCloseable {
             heartbeat.shutdownNow();
         }
         // idle workers leave on their own; running jobs are interrupted and hand their task back
-        for (Thread t : running.values().stream().map(r -> r.thread).toList()) {
-            t.interrupt();
+        for (Running r : running.values()) {
+            r.interruptIfRunning();
         }
         try {
             for (Thread t : workers) {
@@ -230,11 +231,30 @@ public final class TaskWorkerPool implements AutoCloseable {
         final Thread thread;
         volatile boolean lost;
         volatile boolean succeeded;
+        private boolean done;
         private Instant lastProgress;
 
         Running(TaskRepository.Claim claim, Thread thread) {
             this.claim = claim;
             this.thread = thread;
+        }
+
+        /** The lease is gone: stop the job, unless it already ended (its thread may run another task). */
+        synchronized void loseLease() {
+            lost = true;
+            if (!done) {
+                thread.interrupt();
+            }
+        }
+
+        synchronized void interruptIfRunning() {
+            if (!done) {
+                thread.interrupt();
+            }
+        }
+
+        synchronized void markDone() {
+            done = true;
         }
 
         @Override

@@ -104,6 +104,10 @@ abstract class ImportJobContract {
         assertThat(img.get("disk_format").asString()).isEqualTo("raw");
         assertThat(img.get("os_distro").asString()).isEqualTo("debian");
         assertThat(img.get("owner").asString()).isEqualTo("default");
+        try (Stream<Path> files = Files.list(dir.resolve("images"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList())
+                    .containsExactly("task-" + task.get("id").asString() + "-1");
+        }
 
         HttpResponse<byte[]> file = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(ferry.base() + "/v2/images/" + imageId + "/file")).build(),
