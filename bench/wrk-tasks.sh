@@ -10,11 +10,16 @@
 # missing input field), warms the JVM up, then runs
 #   wrk -t2 -c16 -d10s --latency  GET /v2/tasks/{id}   and   GET /v2/tasks?limit=20
 # RUNS times each and prints req/s and p99 per run and the medians. Needs wrk, curl, python3.
+# Optional CPU pinning, to keep wrk and the server off each other's cores (taskset CPU lists):
+#   SERVER_CPUS=0 WRK_CPUS=1 bench/wrk-tasks.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-20s}
+server_pin=(); wrk_pin=()
+[ -n "${SERVER_CPUS:-}" ] && server_pin=(taskset -c "$SERVER_CPUS")
+[ -n "${WRK_CPUS:-}" ] && wrk_pin=(taskset -c "$WRK_CPUS")
 for tool in wrk curl python3; do
   command -v $tool >/dev/null || { echo "bench: $tool is required" >&2; exit 2; }
 done
@@ -47,7 +52,7 @@ source_port=$(wait_for "$work/source.log" 'port [0-9]+' 10 | grep -oE '[0-9]+')
 
 # the server, release jar
 FERRY_URL_ALLOWED_HOSTS=127.0.0.1 FERRY_URL_ALLOWED_PORTS="80,443,$source_port" FERRY_TASKS_POLL_MILLIS=200 \
-  ./ferry serve --listen 127.0.0.1:0 --data-dir "$work/data" > "$work/server.out" 2> "$work/server.log" &
+  "${server_pin[@]}" ./ferry serve --listen 127.0.0.1:0 --data-dir "$work/data" > "$work/server.out" 2> "$work/server.log" &
 server_pid=$!
 base=$(wait_for "$work/server.out" 'http://[0-9.]+:[0-9]+' 300)
 echo "server: $base (pid $server_pid), java: $(grep -m1 -oE 'ferry [0-9.]+' "$work/server.log" || true)"
@@ -70,8 +75,8 @@ echo "tasks: 60 created; $ok is $(status "$ok"); still busy: $busy"
 get_url="$base/v2/tasks/$ok"
 list_url="$base/v2/tasks?limit=20"
 echo "warm-up: $WARMUP on each endpoint"
-wrk -t2 -c16 -d"$WARMUP" "$get_url" >/dev/null
-wrk -t2 -c16 -d"$WARMUP" "$list_url" >/dev/null
+"${wrk_pin[@]}" wrk -t2 -c16 -d"$WARMUP" "$get_url" >/dev/null
+"${wrk_pin[@]}" wrk -t2 -c16 -d"$WARMUP" "$list_url" >/dev/null
 
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'; }
 median() { sort -n | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
@@ -80,7 +85,7 @@ run() {  # NAME URL
   local name=$1 url=$2 out rps p50 p90 p99 bad r
   : > "$work/rps"; : > "$work/p99"
   for r in $(seq 1 "$RUNS"); do
-    out=$(wrk -t2 -c16 -d"$DURATION" --latency "$url")
+    out=$("${wrk_pin[@]}" wrk -t2 -c16 -d"$DURATION" --latency "$url")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '$1 == "50%" {print $2}' | to_ms)
     p90=$(echo "$out" | awk '$1 == "90%" {print $2}' | to_ms)
