@@ -3,9 +3,13 @@ package dev.ferry.format.detect;
 import dev.ferry.format.DiskFormat;
 import dev.ferry.format.FormatInspector;
 import dev.ferry.format.iso.IsoInspector;
+import dev.ferry.format.qcow2.Qcow2Inspector;
 import dev.ferry.format.qed.QedInspector;
 import dev.ferry.format.raw.RawInspector;
 import dev.ferry.format.vdi.VdiInspector;
+import dev.ferry.format.vhd.VhdInspector;
+import dev.ferry.format.vhdx.VhdxInspector;
+import dev.ferry.format.vmdk.VmdkInspector;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -37,13 +41,8 @@ public final class FormatRegistry {
 
     /** Every format Ferry implements. */
     public static FormatRegistry standard() {
-        List<FormatInspector> list = new ArrayList<>();
-        list.add(new RawInspector());
-        list.add(new IsoInspector());
-        list.add(new QedInspector());
-        list.add(new VdiInspector());
-        StandardInspectors.addTo(list);
-        return new FormatRegistry(list);
+        return new FormatRegistry(List.of(new RawInspector(), new Qcow2Inspector(), new QedInspector(), new VmdkInspector(),
+                new VhdxInspector(), new VdiInspector(), new VhdInspector(), new IsoInspector()));
     }
 
     public Optional<FormatInspector> get(DiskFormat format) {

@@ -32,8 +32,10 @@ import java.util.stream.Collectors;
  *     is also another format is 111.</li>
  * <li>Otherwise an empty file is {@link Reason#EMPTY_FILE}; content of another format than claimed
  *     is {@link Reason#FORMAT_MISMATCH} (reported as the claimed format, with the size that format
- *     would give: the file length for raw, else unknown); with no claim the detected format is
- *     reported; raw is what remains when nothing matched.</li>
+ *     would give: the file length for raw, else unknown); content with no signature at all that
+ *     is claimed as a signed format gets that format's own rejection (a damaged magic is its
+ *     BAD_HEADER), and FORMAT_MISMATCH should that inspector accept it anyway; with no claim the
+ *     detected format is reported; raw is what remains when nothing matched.</li>
  * <li>For every format but VHD (which applies 413/609 itself) an accepted image whose virtual or
  *     file size exceeds the limits is refused with VIRTUAL_SIZE_LIMIT / FILE_SIZE_LIMIT.</li>
  * </ol>
@@ -89,6 +91,14 @@ public final class Inspector {
                     + "; such files are refused because readers would disagree on the format"));
         }
         DiskFormat detected = matches.isEmpty() ? DiskFormat.RAW : first(matches);
+        if (claimed.isPresent() && matches.isEmpty() && claimed.get() != DiskFormat.RAW && registry.supports(claimed.get())) {
+            // No signature matched: the claimed format's own checks say what is wrong (a damaged
+            // signature is that format's BAD_HEADER, with whatever size the rest of it gives).
+            Inspection asClaimed = inspectAs(claimed.get(), source, size, limits);
+            if (!asClaimed.accepted()) {
+                return asClaimed;
+            }
+        }
         if (claimed.isPresent() && claimed.get() != detected) {
             DiskFormat c = claimed.get();
             return Inspection.reject(c, null, c == DiskFormat.RAW ? size : -1, size, new Finding(Reason.FORMAT_MISMATCH,

@@ -75,11 +75,42 @@ class InspectorTest {
     }
 
     @Test
-    void rawClaimedAsIsoIsAMismatch() throws IOException {
+    void unsignedContentClaimedAsAFormatGetsThatFormatsRejection() throws IOException {
         Inspection i = inspect(new byte[64 * 1024], DiskFormat.ISO);
         assertThat(i.format()).isEqualTo(DiskFormat.ISO);
+        assertThat(i.rejection().code()).isEqualTo(Reason.BAD_HEADER);
+    }
+
+    @Test
+    void anotherDetectedFormatThanClaimedIsAMismatch() throws IOException {
+        Inspection i = inspect(vdi(true, 1, null), DiskFormat.ISO);
+        assertThat(i.format()).isEqualTo(DiskFormat.ISO);
         assertThat(i.rejection().code()).isEqualTo(Reason.FORMAT_MISMATCH);
+        assertThat(i.rejection().message()).contains("vdi");
         assertThat(i.virtualSize()).isEqualTo(-1);
+    }
+
+    @Test
+    void anInspectorAcceptingUnsignedContentIsStillAMismatch() throws IOException {
+        FormatInspector lax = new FormatInspector() {
+            @Override
+            public DiskFormat format() {
+                return DiskFormat.QCOW2;
+            }
+
+            @Override
+            public boolean probe(ReadSource source) {
+                return false;
+            }
+
+            @Override
+            public Inspection inspect(ReadSource source, Limits limits) throws IOException {
+                return Inspection.accept(DiskFormat.QCOW2, null, 1, 1, source.size());
+            }
+        };
+        Inspector withLax = new Inspector(new FormatRegistry(List.of(new RawInspector(), lax)), true);
+        Inspection i = withLax.inspect(new ByteArrayReadSource(new byte[4096]), Optional.of(DiskFormat.QCOW2), Limits.NONE);
+        assertThat(i.rejection().code()).isEqualTo(Reason.FORMAT_MISMATCH);
     }
 
     @Test
