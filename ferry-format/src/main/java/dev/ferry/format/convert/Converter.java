@@ -1,0 +1,138 @@
+package dev.ferry.format.convert;
+
+import dev.ferry.format.Inspection;
+import dev.ferry.format.Reason;
+import dev.ferry.format.io.ReadSource;
+import dev.ferry.format.qcow2.Qcow2Reader;
+import dev.ferry.format.qcow2.Qcow2Writer;
+import dev.ferry.format.raw.RawReader;
+import dev.ferry.format.raw.RawWriter;
+import dev.ferry.format.vhd.VhdReader;
+import dev.ferry.format.vhd.VhdWriter;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * Streaming conversion: walks the source's allocated extents in virtual order, reads them in
+ * bounded chunks, drops all-zero 4 KiB granules and hands the rest to the target's writer. Memory
+ * is one chunk buffer plus the writer's tables, whatever the image size.
+ */
+public final class Converter {
+    /** Bytes read from the source at a time. */
+    public static final int CHUNK = 4 * 1024 * 1024;
+    /** Zero detection granularity (qemu-img's default {@code -S 4k}). */
+    public static final int GRANULE = 4096;
+
+    private Converter() {
+    }
+
+    /**
+     * Converts an image that inspection accepted into {@code dst} (created or replaced). On failure
+     * the partial output is deleted.
+     *
+     * @return the output's virtual size
+     * @throws FormatException when the image was rejected or a reader met bad content
+     */
+    public static long convert(ReadSource src, Inspection inspection, TargetFormat target, Path dst,
+                               ProgressListener progress) throws IOException {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(dst, "dst");
+        boolean done = false;
+        try (VirtualDisk disk = open(src, inspection);
+             FileChannel ch = FileChannel.open(dst, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                     StandardOpenOption.WRITE, StandardOpenOption.READ);
+             DiskWriter w = writer(target, disk.size(), ch)) {
+            copy(disk, w, progress == null ? ProgressListener.NONE : progress);
+            done = true;
+            return w.virtualSize();
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(dst);
+            }
+        }
+    }
+
+    /** The reader for an accepted image. */
+    public static VirtualDisk open(ReadSource src, Inspection inspection) throws IOException {
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(inspection, "inspection");
+        if (!inspection.accepted()) {
+            throw new FormatException(inspection.rejection().code(), inspection.rejection().message());
+        }
+        return switch (inspection.format()) {
+            case RAW, ISO -> RawReader.open(src);
+            case QCOW2 -> Qcow2Reader.open(src);
+            case VHD -> VhdReader.open(src);
+            default -> throw new FormatException(Reason.UNSUPPORTED_FORMAT,
+                    "reading " + inspection.format() + " for conversion is not implemented");
+        };
+    }
+
+    /** A writer of {@code target} for a disk of {@code virtualSize} bytes into an empty file. */
+    public static DiskWriter writer(TargetFormat target, long virtualSize, FileChannel out) throws IOException {
+        Sink sink = new Sink(out);
+        return switch (target) {
+            case RAW -> new RawWriter(sink, virtualSize);
+            case QCOW2 -> new Qcow2Writer(sink, virtualSize);
+            case VHD_DYNAMIC -> VhdWriter.dynamic(sink, virtualSize);
+            case VHD_FIXED -> VhdWriter.fixed(sink, virtualSize);
+            case VMDK_STREAM_OPTIMIZED -> throw new FormatException(Reason.UNSUPPORTED_FORMAT,
+                    "writing VMDK streamOptimized is not implemented yet");
+        };
+    }
+
+    /** Copies every non-zero granule of {@code disk} to {@code w}, then finishes it. */
+    public static void copy(VirtualDisk disk, DiskWriter w, ProgressListener progress) throws IOException {
+        long size = disk.size();
+        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(GRANULE, roundUp(size, GRANULE)))];
+        ExtentCursor cursor = disk.extents();
+        long last = 0;
+        for (Extent e = cursor.next(); e != null; e = cursor.next()) {
+            FormatException.check(e.offset() >= last && e.end() <= size, Reason.BAD_HEADER,
+                    "extent " + e + " out of order or past the virtual size " + size);
+            last = e.end();
+            if (e.kind() == Extent.Kind.ZERO) {
+                continue;
+            }
+            long pos = e.offset();
+            while (pos < e.end()) {
+                int n = (int) Math.min(buf.length, e.end() - pos);
+                disk.read(pos, buf, 0, n);
+                writeNonZero(w, pos, buf, n);
+                pos += n;
+                progress.progress(pos, size);
+            }
+        }
+        w.finish();
+        progress.progress(size, size);
+    }
+
+    /** Hands the runs of non-zero granules of {@code buf[0..n)} to the writer. */
+    private static void writeNonZero(DiskWriter w, long pos, byte[] buf, int n) throws IOException {
+        int runStart = -1;
+        // Granules are aligned on virtual offsets so that runs match the output's blocks.
+        int i = 0;
+        while (i < n) {
+            int g = (int) Math.min(n - i, GRANULE - ((pos + i) % GRANULE));
+            boolean zero = Zeros.isZero(buf, i, g);
+            if (!zero && runStart < 0) {
+                runStart = i;
+            } else if (zero && runStart >= 0) {
+                w.write(pos + runStart, buf, runStart, i - runStart);
+                runStart = -1;
+            }
+            i += g;
+        }
+        if (runStart >= 0) {
+            w.write(pos + runStart, buf, runStart, n - runStart);
+        }
+    }
+
+    static long roundUp(long v, long to) {
+        return (v + to - 1) / to * to;
+    }
+}

@@ -1,0 +1,276 @@
+package dev.ferry.format.qcow2;
+
+import com.github.luben.zstd.Zstd;
+import dev.ferry.format.Reason;
+import dev.ferry.format.convert.Extent;
+import dev.ferry.format.convert.ExtentCursor;
+import dev.ferry.format.convert.FormatException;
+import dev.ferry.format.convert.VirtualDisk;
+import dev.ferry.format.io.ReadSource;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * The active layer of a qcow2 v2/v3 image as a virtual disk (docs/interop/qcow2.txt, "Cluster
+ * mapping"). Standard clusters are read in place (contiguous host clusters in one read),
+ * compressed clusters are inflated (zlib: raw deflate; zstd: one frame, trimmed from qemu's padded
+ * slot), zero-flagged and unallocated clusters read as zeros. Internal snapshots are ignored.
+ *
+ * <p>Only for images {@link Qcow2Inspector} accepted, yet every L1/L2 entry followed is checked
+ * again: alignment, inside the file, and the image's features (no backing or data file, no
+ * encryption, no extended L2). Memory: the L1 table (bounded by {@link #MAX_L1_BYTES}), one L2
+ * table and one cluster of compressed input and output.
+ */
+public final class Qcow2Reader implements VirtualDisk {
+    /** Largest L1 table read into memory (qemu caps it at 32 MiB too). */
+    public static final long MAX_L1_BYTES = 32L * 1024 * 1024;
+
+    private final ReadSource source;
+    private final Header header;
+    private final long fileSize;
+    private final long clusterSize;
+    private final long[] l1;
+    private final long[] l2;
+    private long l2Index = -1;
+    private byte[] compressedIn;
+    private byte[] cluster;
+    private long clusterEntry = -1;
+    private Inflater inflater;
+
+    private Qcow2Reader(ReadSource source, Header header, long fileSize, long[] l1) {
+        this.source = source;
+        this.header = header;
+        this.fileSize = fileSize;
+        this.clusterSize = header.clusterSize();
+        this.l1 = l1;
+        this.l2 = new long[(int) header.l2Entries()];
+    }
+
+    public static Qcow2Reader open(ReadSource source) throws IOException {
+        Objects.requireNonNull(source, "source");
+        Header h;
+        try {
+            h = Header.read(source);
+        } catch (Qcow2Exception e) {
+            throw new FormatException(e.code(), e.getMessage());
+        }
+        long fileSize = source.size();
+        FormatException.check(!h.hasBackingFile(), Reason.BACKING_FILE, "the image has a backing file");
+        FormatException.check(h.cryptMethod() == 0, Reason.ENCRYPTED, "the image is encrypted");
+        FormatException.check(!IncompatibleFeature.EXTERNAL_DATA_FILE.isSet(h.incompatibleFeatures()),
+                Reason.DATA_FILE, "the image keeps its data in another file");
+        FormatException.check(!h.extendedL2(), Reason.UNSUPPORTED_FEATURE, "extended L2 entries");
+        long need = h.requiredL1Entries();
+        FormatException.check(h.l1Size() >= need, Reason.BAD_HEADER,
+                "l1_size " + h.l1Size() + " maps less than the virtual size (needs " + need + ")");
+        FormatException.check(need * 8 <= MAX_L1_BYTES, Reason.BAD_HEADER, "L1 table of " + need + " entries is too large");
+        FormatException.check(h.l1TableOffset() % h.clusterSize() == 0 && h.l1TableOffset() + need * 8 <= fileSize,
+                Reason.BAD_HEADER, "L1 table at " + h.l1TableOffset() + " is unaligned or past the end of the file");
+        long[] l1 = new long[(int) need];
+        byte[] b = new byte[(int) Math.min(need * 8, 1 << 20)];
+        for (int done = 0; done < need; ) {
+            int n = (int) Math.min(b.length / 8, need - done);
+            source.readFully(h.l1TableOffset() + done * 8L, b, 0, n * 8);
+            ByteBuffer.wrap(b, 0, n * 8).asLongBuffer().get(l1, done, n);
+            done += n;
+        }
+        return new Qcow2Reader(source, h, fileSize, l1);
+    }
+
+    public Header header() {
+        return header;
+    }
+
+    @Override
+    public long size() {
+        return header.size();
+    }
+
+    private long clusterCount() {
+        return (header.size() + clusterSize - 1) / clusterSize;
+    }
+
+    /** The L2 entry of guest cluster {@code c}, 0 when its L1 entry is empty. */
+    private long entry(long c) throws IOException {
+        long l1i = c / l2.length;
+        long raw = l1[(int) l1i];
+        L1Entry e1 = new L1Entry(raw);
+        if (e1.unallocated()) {
+            return 0;
+        }
+        if (l1i != l2Index) {
+            long off = e1.l2TableOffset();
+            FormatException.check(off % clusterSize == 0 && off >= clusterSize && off + clusterSize <= fileSize,
+                    Reason.BAD_HEADER, "L1[" + l1i + "] points at " + off + ", outside the file or unaligned");
+            l2Index = -1;
+            byte[] t = source.readFully(off, (int) clusterSize);
+            ByteBuffer.wrap(t).asLongBuffer().get(l2);
+            l2Index = l1i;
+        }
+        return l2[(int) (c % l2.length)];
+    }
+
+    @Override
+    public ExtentCursor extents() {
+        long clusters = clusterCount();
+        long size = header.size();
+        return new ExtentCursor() {
+            private long c;
+
+            @Override
+            public Extent next() throws IOException {
+                Extent.Kind kind = null;
+                long start = 0;
+                while (c < clusters) {
+                    long perTable = l2.length;
+                    if (kind == null && new L1Entry(l1[(int) (c / perTable)]).unallocated()) {
+                        c = (c / perTable + 1) * perTable;
+                        continue;
+                    }
+                    Extent.Kind k = kindOf(c < clusters ? entry(c) : 0);
+                    if (kind == null) {
+                        if (k != null) {
+                            kind = k;
+                            start = c;
+                        }
+                        c++;
+                    } else if (k == kind) {
+                        c++;
+                    } else {
+                        break;
+                    }
+                }
+                if (kind == null) {
+                    return null;
+                }
+                long end = Math.min(size, c * clusterSize);
+                return new Extent(start * clusterSize, end - start * clusterSize, kind);
+            }
+        };
+    }
+
+    private Extent.Kind kindOf(long raw) {
+        L2Entry e = new L2Entry(raw, header.clusterBits());
+        if (e.compressed()) {
+            return Extent.Kind.DATA;
+        }
+        if (e.zero()) {
+            return Extent.Kind.ZERO;
+        }
+        return e.unallocated() ? null : Extent.Kind.DATA;
+    }
+
+    @Override
+    public void read(long position, byte[] buf, int off, int len) throws IOException {
+        if (position < 0 || len < 0 || position + len > header.size() || off < 0 || off + len > buf.length) {
+            throw new IllegalArgumentException("read of " + len + " at " + position + " outside a disk of " + header.size());
+        }
+        long pendingHost = -1;
+        int pendingOff = 0;
+        int pendingLen = 0;
+        int done = 0;
+        while (done < len) {
+            long pos = position + done;
+            long c = pos / clusterSize;
+            int in = (int) (pos % clusterSize);
+            int n = (int) Math.min(clusterSize - in, len - done);
+            L2Entry e = new L2Entry(entry(c), header.clusterBits());
+            long host = -1;
+            if (e.compressed()) {
+                inflate(e);
+                System.arraycopy(cluster, in, buf, off + done, n);
+            } else if (e.zero() || e.unallocated()) {
+                Arrays.fill(buf, off + done, off + done + n, (byte) 0);
+            } else {
+                long h = e.hostClusterOffset();
+                FormatException.check(h % clusterSize == 0 && h >= clusterSize && h < fileSize, Reason.BAD_HEADER,
+                        "L2 entry of guest cluster " + c + " points at " + h + ", outside the file or unaligned");
+                host = h + in;
+            }
+            if (pendingLen > 0 && (host < 0 || host != pendingHost + pendingLen)) {
+                readHost(pendingHost, buf, pendingOff, pendingLen);
+                pendingLen = 0;
+            }
+            if (host >= 0) {
+                if (pendingLen == 0) {
+                    pendingHost = host;
+                    pendingOff = off + done;
+                }
+                pendingLen += n;
+            }
+            done += n;
+        }
+        if (pendingLen > 0) {
+            readHost(pendingHost, buf, pendingOff, pendingLen);
+        }
+    }
+
+    /** Reads host bytes; a cluster that the file ends inside reads as zeros past the end. */
+    private void readHost(long host, byte[] buf, int off, int len) throws IOException {
+        int inFile = (int) Math.max(0, Math.min(len, fileSize - host));
+        source.readFully(host, buf, off, inFile);
+        if (inFile < len) {
+            Arrays.fill(buf, off + inFile, off + len, (byte) 0);
+        }
+    }
+
+    /** Decompresses the cluster of {@code e} into {@link #cluster} (cached for the last entry). */
+    private void inflate(L2Entry e) throws IOException {
+        if (clusterEntry == e.raw() && cluster != null) {
+            return;
+        }
+        clusterEntry = -1;
+        int cs = (int) clusterSize;
+        if (cluster == null) {
+            cluster = new byte[cs];
+            // The descriptor's sector count is at most 2^(cluster_bits - 8) - 1: under 2 clusters.
+            compressedIn = new byte[2 * cs + 512];
+        }
+        long host = e.compressedHostOffset();
+        long want = e.compressedLength();
+        FormatException.check(host >= clusterSize && host < fileSize && want > 0 && want <= compressedIn.length,
+                Reason.BAD_HEADER, "compressed cluster at " + host + " (" + want + " bytes) outside the file");
+        int n = (int) Math.min(want, fileSize - host);
+        source.readFully(host, compressedIn, 0, n);
+        if (header.compressionType() == CompressionType.ZSTD) {
+            long frame = Zstd.findFrameCompressedSize(compressedIn, 0, n);
+            FormatException.check(!Zstd.isError(frame) && frame > 0 && frame <= n, Reason.BAD_HEADER,
+                    "compressed cluster at " + host + " holds no complete zstd frame");
+            long out = Zstd.decompressByteArray(cluster, 0, cs, compressedIn, 0, (int) frame);
+            FormatException.check(!Zstd.isError(out) && out == cs, Reason.BAD_HEADER,
+                    "zstd cluster at " + host + " does not decompress to one cluster");
+        } else {
+            if (inflater == null) {
+                inflater = new Inflater(true);
+            }
+            inflater.reset();
+            inflater.setInput(compressedIn, 0, n);
+            int got = 0;
+            try {
+                while (got < cs) {
+                    int r = inflater.inflate(cluster, got, cs - got);
+                    if (r == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                        break;
+                    }
+                    got += r;
+                }
+            } catch (DataFormatException ex) {
+                throw new FormatException(Reason.BAD_HEADER, "compressed cluster at " + host + ": " + ex.getMessage());
+            }
+            FormatException.check(got == cs, Reason.BAD_HEADER,
+                    "compressed cluster at " + host + " inflates to " + got + " bytes, not " + cs);
+        }
+        clusterEntry = e.raw();
+    }
+
+    @Override
+    public void close() {
+        if (inflater != null) {
+            inflater.end();
+        }
+    }
+}
