@@ -9,12 +9,20 @@ import dev.ferry.format.raw.RawReader;
 import dev.ferry.format.raw.RawWriter;
 import dev.ferry.format.vhd.VhdReader;
 import dev.ferry.format.vhd.VhdWriter;
+import dev.ferry.format.vdi.VdiReader;
+import dev.ferry.format.vmdk.VmdkReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Streaming conversion: walks the source's allocated extents in virtual order, reads them in
@@ -26,6 +34,8 @@ public final class Converter {
     public static final int CHUNK = 4 * 1024 * 1024;
     /** Zero detection granularity (qemu-img's default {@code -S 4k}). */
     public static final int GRANULE = 4096;
+    /** Chunks in flight between the reader thread and the writer. */
+    public static final int BUFFERS = 4;
 
     private Converter() {
     }
@@ -67,6 +77,8 @@ public final class Converter {
             case RAW, ISO -> RawReader.open(src);
             case QCOW2 -> Qcow2Reader.open(src);
             case VHD -> VhdReader.open(src);
+            case VMDK -> VmdkReader.open(src);
+            case VDI -> VdiReader.open(src);
             default -> throw new FormatException(Reason.UNSUPPORTED_FORMAT,
                     "reading " + inspection.format() + " for conversion is not implemented");
         };
@@ -85,10 +97,69 @@ public final class Converter {
         };
     }
 
-    /** Copies every non-zero granule of {@code disk} to {@code w}, then finishes it. */
+    /**
+     * Copies every non-zero granule of {@code disk} to {@code w}, then finishes it. Reading (and
+     * walking the metadata) runs on a second thread, {@link #BUFFERS} chunks ahead of the writes,
+     * so that the two cores share the work; the disk is only ever touched by that thread.
+     */
     public static void copy(VirtualDisk disk, DiskWriter w, ProgressListener progress) throws IOException {
         long size = disk.size();
-        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(GRANULE, roundUp(size, GRANULE)))];
+        int bufSize = (int) Math.min(CHUNK, Math.max(GRANULE, roundUp(size, GRANULE)));
+        BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(BUFFERS);
+        BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
+        for (int i = 0; i < BUFFERS; i++) {
+            free.add(new Chunk(new byte[bufSize]));
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Thread reader = Thread.ofPlatform().name("ferry-convert-reader").daemon().unstarted(() -> {
+            try {
+                produce(disk, size, free, filled, cancelled);
+            } catch (Throwable t) {
+                failure.set(t);
+            } finally {
+                filled.offer(Chunk.END);
+            }
+        });
+        reader.start();
+        boolean ok = false;
+        try {
+            while (true) {
+                Chunk c = filled.take();
+                if (c == Chunk.END) {
+                    break;
+                }
+                writeNonZero(w, c.position, c.buf, c.length);
+                progress.progress(c.position + c.length, size);
+                free.put(c);
+            }
+            reader.join();
+            Throwable t = failure.get();
+            if (t instanceof IOException e) {
+                throw e;
+            } else if (t instanceof RuntimeException e) {
+                throw e;
+            } else if (t instanceof Error e) {
+                throw e;
+            }
+            ok = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("conversion interrupted");
+        } finally {
+            if (!ok) {
+                // No interrupt: it would close the source's FileChannel under the reader.
+                cancelled.set(true);
+                joinUninterruptibly(reader);
+            }
+        }
+        w.finish();
+        progress.progress(size, size);
+    }
+
+    /** The reader thread: walks the extents and fills chunks with DATA in virtual order. */
+    private static void produce(VirtualDisk disk, long size, BlockingQueue<Chunk> free, BlockingQueue<Chunk> filled,
+                                AtomicBoolean cancelled) throws IOException, InterruptedException {
         ExtentCursor cursor = disk.extents();
         long last = 0;
         for (Extent e = cursor.next(); e != null; e = cursor.next()) {
@@ -100,15 +171,47 @@ public final class Converter {
             }
             long pos = e.offset();
             while (pos < e.end()) {
-                int n = (int) Math.min(buf.length, e.end() - pos);
-                disk.read(pos, buf, 0, n);
-                writeNonZero(w, pos, buf, n);
+                Chunk c = null;
+                while (c == null) {
+                    if (cancelled.get()) {
+                        return;
+                    }
+                    c = free.poll(100, TimeUnit.MILLISECONDS);
+                }
+                int n = (int) Math.min(c.buf.length, e.end() - pos);
+                disk.read(pos, c.buf, 0, n);
+                c.position = pos;
+                c.length = n;
+                filled.put(c);
                 pos += n;
-                progress.progress(pos, size);
             }
         }
-        w.finish();
-        progress.progress(size, size);
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A buffer of source bytes at a virtual position. */
+    private static final class Chunk {
+        static final Chunk END = new Chunk(new byte[0]);
+        final byte[] buf;
+        long position;
+        int length;
+
+        Chunk(byte[] buf) {
+            this.buf = buf;
+        }
     }
 
     /** Hands the runs of non-zero granules of {@code buf[0..n)} to the writer. */
