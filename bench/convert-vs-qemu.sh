@@ -51,6 +51,11 @@ echo "qemu-img: $(qemu-img --version | head -1); java: $("$JAVA_HOME/bin/java" -
 echo "runs: $runs, FERRY_JAVA_OPTS=$FERRY_JAVA_OPTS"
 
 now() { date +%s.%N; }
+settle() {
+  rm -f "$work"/q.* "$work"/f.*
+  head -c $(( (size_mib / 2 + 256) * 1048576 )) /dev/zero > "$work/warm"
+  rm -f "$work/warm"; sync
+}
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 printf '%-8s %10s %10s %8s\n' target qemu_s ferry_s ratio
@@ -59,9 +64,14 @@ for t in vpc raw qcow2; do
   ferry_to=$t; [ "$t" = vpc ] && ferry_to=vhd
   q=(); f=()
   for ((r = 0; r < runs; r++)); do
-    rm -f "$work/q.$t" "$work/f.$t"
+    # Same start for both (untimed): no earlier output, no dirty pages waiting for writeback, and
+    # freshly freed page-cache pages. On this VM, writing into guest pages that were not touched
+    # for a few seconds costs 3-6x more (qemu-img -O raw: 0.6 s right after a delete, 5-6 s after
+    # a 5 s pause), so whichever tool ran second or started later would be measured on that.
+    settle
     a=$(now); qemu-img convert -f qcow2 -O "$t" "$src" "$work/q.$t"; b=$(now)
     q+=("$(echo "$b - $a" | bc)")
+    settle
     a=$(now); ferry convert --no-progress --to "$ferry_to" "$src" "$work/f.$t" >/dev/null; b=$(now)
     f+=("$(echo "$b - $a" | bc)")
   done

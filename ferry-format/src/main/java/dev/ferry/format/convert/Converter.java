@@ -36,6 +36,10 @@ public final class Converter {
     public static final int GRANULE = 4096;
     /** Chunks in flight between the reader thread and the writer. */
     public static final int BUFFERS = 4;
+    /** Threads issuing output writes concurrently (see {@link Sink#async}). */
+    public static final int WRITE_THREADS = 2;
+    /** 4 MiB direct buffers of the output sink (off-heap). */
+    public static final int WRITE_BUFFERS = 6;
 
     private Converter() {
     }
@@ -55,8 +59,10 @@ public final class Converter {
         try (VirtualDisk disk = open(src, inspection);
              FileChannel ch = FileChannel.open(dst, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE, StandardOpenOption.READ);
-             DiskWriter w = writer(target, disk.size(), ch)) {
+             Sink sink = Sink.async(ch, WRITE_THREADS, WRITE_BUFFERS);
+             DiskWriter w = writer(target, disk.size(), sink)) {
             copy(disk, w, progress == null ? ProgressListener.NONE : progress);
+            sink.drain();
             done = true;
             return w.virtualSize();
         } finally {
@@ -86,7 +92,11 @@ public final class Converter {
 
     /** A writer of {@code target} for a disk of {@code virtualSize} bytes into an empty file. */
     public static DiskWriter writer(TargetFormat target, long virtualSize, FileChannel out) throws IOException {
-        Sink sink = new Sink(out);
+        return writer(target, virtualSize, new Sink(out));
+    }
+
+    /** A writer of {@code target} for a disk of {@code virtualSize} bytes into an empty sink. */
+    public static DiskWriter writer(TargetFormat target, long virtualSize, Sink sink) throws IOException {
         return switch (target) {
             case RAW -> new RawWriter(sink, virtualSize);
             case QCOW2 -> new Qcow2Writer(sink, virtualSize);

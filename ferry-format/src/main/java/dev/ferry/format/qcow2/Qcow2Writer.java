@@ -61,7 +61,7 @@ public final class Qcow2Writer implements DiskWriter {
         this.l1 = new long[(int) l1Entries];
         this.l2 = new long[(int) perL2];
         this.next = clusterSize;
-        this.pending = ByteBuffer.allocate((int) Math.max(clusterSize, 1 << 20));
+        this.pending = ByteBuffer.allocate((int) Math.max(clusterSize, 4 << 20));
     }
 
     @Override
