@@ -220,6 +220,8 @@ class Qcow2InspectorTest {
         assertRejected(withData().backingFile("/etc/hosts").build(), Reason.BACKING_FILE);
         assertRejected(withData().backingFile("json:{\"driver\":\"file\",\"filename\":\"/etc/passwd\"}").build(), Reason.BACKING_FILE);
         assertRejected(withData().extension(HeaderExtension.BACKING_FORMAT, Qcow2ImageBuilder.ascii("raw")).build(), Reason.BACKING_FILE);
+        // a name offset near 2^63 must not overflow into a read
+        assertRejected(withData().patch(8, 8, Long.MAX_VALUE - 4).patch(16, 4, 100).build(), Reason.BACKING_FILE);
         Inspection in = inspect(withData().backingFile("/etc/hosts").build());
         assertThat(in.rejection().message()).contains("/etc/hosts");
     }
