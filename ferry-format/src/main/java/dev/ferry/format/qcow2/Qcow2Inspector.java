@@ -121,7 +121,7 @@ public final class Qcow2Inspector implements FormatInspector {
     private static String backingFileName(ReadSource source, Header h) throws IOException {
         long off = h.backingFileOffset();
         long len = Math.min(h.backingFileSize(), MAX_BACKING_FILE_NAME);
-        if (len == 0 || off + len > source.size()) {
+        if (len == 0 || off > source.size() - len) {
             return "at offset " + off;
         }
         return "\"" + printable(source.readFully(off, (int) len)) + "\"";

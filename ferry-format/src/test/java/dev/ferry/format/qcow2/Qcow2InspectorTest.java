@@ -89,6 +89,22 @@ class Qcow2InspectorTest {
     }
 
     @Test
+    void acceptsAnInternalSnapshot() throws IOException {
+        Inspection in = inspect(withData().snapshot().build());
+        assertThat(in.verdict()).as("%s", in).isEqualTo(Verdict.ACCEPT);
+    }
+
+    @Test
+    void snapshotL1TableOnTheActiveL1IsAnOverlap() throws IOException {
+        Qcow2ImageBuilder b = withData().snapshot();
+        byte[] image = b.build();
+        long table = java.nio.ByteBuffer.wrap(image).getLong(64);
+        assertRejected(withData().snapshot().patch(table, 8, b.l1Offset()).build(), Reason.METADATA_OVERLAP);
+        assertRejected(withData().snapshot().patch(table, 8, 1L << 40).build(), Reason.TRUNCATED);
+        assertRejected(withData().snapshot().patch(table + 36, 4, 5000).build(), Reason.BAD_HEADER);
+    }
+
+    @Test
     void acceptsSixtyFourTebibytesInASmallFileWhenUnlimited() throws IOException {
         byte[] image = Qcow2ImageBuilder.v3().clusterBits(16).size(64L << 40).data(1_000_000, 7).build();
         assertThat(image.length).isLessThan(2 * (int) MIB);
@@ -204,6 +220,8 @@ class Qcow2InspectorTest {
         assertRejected(withData().backingFile("/etc/hosts").build(), Reason.BACKING_FILE);
         assertRejected(withData().backingFile("json:{\"driver\":\"file\",\"filename\":\"/etc/passwd\"}").build(), Reason.BACKING_FILE);
         assertRejected(withData().extension(HeaderExtension.BACKING_FORMAT, Qcow2ImageBuilder.ascii("raw")).build(), Reason.BACKING_FILE);
+        // a name offset near 2^63 must not overflow into a read
+        assertRejected(withData().patch(8, 8, Long.MAX_VALUE - 4).patch(16, 4, 100).build(), Reason.BACKING_FILE);
         Inspection in = inspect(withData().backingFile("/etc/hosts").build());
         assertThat(in.rejection().message()).contains("/etc/hosts");
     }
