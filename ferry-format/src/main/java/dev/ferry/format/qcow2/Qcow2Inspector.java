@@ -368,6 +368,10 @@ public final class Qcow2Inspector implements FormatInspector {
             }
         }
 
+        private static long roundUpToSector(long n) {
+            return n > Long.MAX_VALUE - 511 ? Long.MAX_VALUE : (n + 511) & ~511L;
+        }
+
         private void readL2(long tableOffset) throws IOException, Qcow2Exception {
             long entries = h.l2Entries();
             reader.seek(tableOffset, entries * 8);
@@ -383,7 +387,14 @@ public final class Qcow2Inspector implements FormatInspector {
                     if (off >= fileSize) {
                         throw new Qcow2Exception(Reason.TRUNCATED, where + ": compressed cluster at " + off + " is past the end of the file");
                     }
-                    long end = Math.min(fileSize, off + e.compressedLength());
+                    // qemu counts the sectors up to the one holding the last compressed byte, so the
+                    // range may end past EOF, but never past the file's last (partial) sector
+                    long end = off + e.compressedLength();
+                    if (end > roundUpToSector(fileSize)) {
+                        throw new Qcow2Exception(Reason.TRUNCATED, where + ": compressed cluster at " + off + " ("
+                                + e.compressedLength() + " bytes) runs past the end of the file");
+                    }
+                    end = Math.min(fileSize, end);
                     String hit = metadata.intersects(off, end);
                     if (hit != null) {
                         throw new Qcow2Exception(Reason.METADATA_OVERLAP, where + ": compressed cluster at " + off + " overlaps the " + hit);

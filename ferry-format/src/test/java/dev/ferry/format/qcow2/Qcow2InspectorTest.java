@@ -276,6 +276,11 @@ class Qcow2InspectorTest {
         assertRejected(withData().l2Entry(9, 1L << 40).build(), Reason.TRUNCATED);
         L2Entry probe = new L2Entry(0, 12);
         assertRejected(withData().l2Entry(9, L2Entry.COMPRESSED | ((1L << probe.compressedOffsetBits()) - 1)).build(), Reason.TRUNCATED);
+        // starts inside the file, but its sectors run past the last one
+        long last = image.length - 600;
+        assertRejected(withData().l2Entry(9, L2Entry.COMPRESSED | (3L << probe.compressedOffsetBits()) | last).build(), Reason.TRUNCATED);
+        assertThat(inspect(withData().l2Entry(9, L2Entry.COMPRESSED | (1L << probe.compressedOffsetBits()) | last).build()).accepted())
+                .isTrue();
     }
 
     @Test
