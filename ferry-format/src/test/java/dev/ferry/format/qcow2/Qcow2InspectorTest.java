@@ -319,6 +319,18 @@ class Qcow2InspectorTest {
     }
 
     @Test
+    void validateGivesTheConverterTheCheckedLayoutOrTheFinding() throws Exception {
+        byte[] image = withData().extension(0x12345678, new byte[3]).build();
+        Qcow2Image img = inspector.validate(new ByteArrayReadSource(image), Limits.NONE);
+        assertThat(img.header().size()).isEqualTo(MIB);
+        assertThat(img.extensions()).extracting(HeaderExtension::type).containsExactly(0x12345678);
+        assertThat(img.fileSize()).isEqualTo(image.length);
+        byte[] corrupt = withData().incompatible(IncompatibleFeature.CORRUPT.mask()).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> inspector.validate(new ByteArrayReadSource(corrupt), Limits.NONE))
+                .isInstanceOfSatisfying(Qcow2Exception.class, e -> assertThat(e.code()).isEqualTo(Reason.CORRUPT_FLAG));
+    }
+
+    @Test
     void messagesStartWithTheCode() throws IOException {
         Inspection in = inspect(withData().incompatible(IncompatibleFeature.CORRUPT.mask()).build());
         assertThat(in.rejection().message()).startsWith("CORRUPT_FLAG: ");
