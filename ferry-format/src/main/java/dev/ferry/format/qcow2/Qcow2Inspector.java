@@ -280,6 +280,7 @@ public final class Qcow2Inspector implements FormatInspector {
             requireInside(off, bytes, "refcount table");
             addMetadata(off, bytes, "refcount table");
             reader.seek(off, bytes);
+            long refcountBlocks = 0;
             for (long i = 0; i < bytes / 8; i++) {
                 long e = reader.nextLong();
                 if (e == 0) {
@@ -290,6 +291,9 @@ public final class Qcow2Inspector implements FormatInspector {
                             "refcount table entry %d (0x%016x) is not a cluster-aligned offset", i, e));
                 }
                 requireInside(e, cs, "refcount block " + i);
+                if (++refcountBlocks > fileSize / cs) {
+                    throw new Qcow2Exception(Reason.METADATA_OVERLAP, "more refcount blocks than the file has clusters");
+                }
                 addMetadata(e, cs, "refcount block");
             }
         }
@@ -385,6 +389,10 @@ public final class Qcow2Inspector implements FormatInspector {
                 }
                 requireAligned(off, "L2 table " + i);
                 requireInside(off, cs, "L2 table " + i);
+                if (l2Count >= fileSize / cs) {
+                    // more L2 tables than the file has clusters: some are shared; stop before tracking more
+                    throw new Qcow2Exception(Reason.METADATA_OVERLAP, "more L2 tables than the file has clusters");
+                }
                 addMetadata(off, cs, "L2 table");
                 if (l2Count == l2Tables.length) {
                     l2Tables = Arrays.copyOf(l2Tables, (int) Math.min(l2Count * 2L, MAX_L1_ENTRIES));

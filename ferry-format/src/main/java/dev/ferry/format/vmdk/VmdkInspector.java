@@ -426,6 +426,10 @@ public final class VmdkInspector implements FormatInspector {
                 requireInside(gt * 512, gtBytes, name + " entry " + i + ": grain table");
                 addMetadata(gt * 512, gtBytes, primary ? "grain table" : "redundant grain table");
                 if (primary) {
+                    if (gtCount >= fileSize / gtBytes) {
+                        // more grain tables than fit in the file: some are shared; stop before tracking more
+                        throw new VmdkException(Reason.METADATA_OVERLAP, "more grain tables than the file can hold");
+                    }
                     if (gtCount == MAX_GRAIN_TABLES) {
                         throw new VmdkException(Reason.BAD_HEADER, "more than " + MAX_GRAIN_TABLES + " grain tables");
                     }

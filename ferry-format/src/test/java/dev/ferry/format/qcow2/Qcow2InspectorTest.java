@@ -300,6 +300,22 @@ class Qcow2InspectorTest {
     }
 
     @Test
+    void manyL1EntriesSharingOneL2TableStopAtTheFileClusterCount() throws IOException {
+        // a 64 TiB image whose 131072 L1 entries all name the same L2 table: refused as an overlap
+        // once more L2 tables are named than the file has clusters, without tracking them all
+        Qcow2ImageBuilder b = Qcow2ImageBuilder.v3().clusterBits(16).size(64L << 40).data(0, 1);
+        byte[] image = b.build();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(image);
+        long l2 = buf.getLong((int) b.l1Offset());
+        for (int i = 1; i < b.l1Entries(); i++) {
+            buf.putLong((int) b.l1Offset() + 8 * i, l2);
+        }
+        Inspection in = inspect(image);
+        assertThat(in.rejection().code()).isEqualTo(Reason.METADATA_OVERLAP);
+        assertThat(in.rejection().message()).contains("more L2 tables than the file has clusters");
+    }
+
+    @Test
     void reservedAndUnalignedEntries() throws IOException {
         Qcow2ImageBuilder b = withData();
         long l2 = b.firstL2Offset();
