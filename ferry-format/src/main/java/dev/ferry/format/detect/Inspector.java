@@ -82,13 +82,14 @@ public final class Inspector {
         boolean partitionTable = RawInspector.hasPartitionTableSignature(source);
         Optional<String> multiple = multipleMatches(source, matches, partitionTable);
         if (multiple.isPresent()) {
-            DiskFormat shown = claimed.filter(matches::contains).orElseGet(() -> matches.isEmpty() ? DiskFormat.RAW : first(matches));
-            Inspection as = claimed.isPresent() && !matches.contains(claimed.get())
-                    ? Inspection.reject(claimed.get(), null, claimed.get() == DiskFormat.RAW ? size : -1, size,
-                            new Finding(Reason.MULTIPLE_FORMATS, multiple.get()))
-                    : inspectAs(shown, source, size, limits);
-            return as.withRejection(new Finding(Reason.MULTIPLE_FORMATS, "the content is valid as " + multiple.get()
-                    + "; such files are refused because readers would disagree on the format"));
+            Finding why = new Finding(Reason.MULTIPLE_FORMATS, "the content is valid as " + multiple.get()
+                    + "; such files are refused because readers would disagree on the format");
+            if (claimed.isPresent() && !matches.contains(claimed.get())) {
+                DiskFormat c = claimed.get();
+                return Inspection.reject(c, null, c == DiskFormat.RAW ? size : -1, size, why);
+            }
+            // Reported as the claimed format (or the first match) with the size that format gives.
+            return inspectAs(claimed.orElseGet(() -> first(matches)), source, size, limits).withRejection(why);
         }
         DiskFormat detected = matches.isEmpty() ? DiskFormat.RAW : first(matches);
         if (claimed.isPresent() && matches.isEmpty() && claimed.get() != DiskFormat.RAW && registry.supports(claimed.get())) {

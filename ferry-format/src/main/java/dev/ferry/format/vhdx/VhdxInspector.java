@@ -31,8 +31,6 @@ public final class VhdxInspector implements FormatInspector {
     public static final long MAX_VIRTUAL_SIZE = 64L << 40;
     /** Largest file whose space map is kept (2^26 bits = 8 MiB); larger files are refused. */
     public static final long MAX_FILE_SIZE = 64L << 40;
-    /** Largest metadata item Ferry reads (the parent locator, the only variable item, is refused anyway). */
-    static final long MAX_ITEM_SIZE = 64 * 1024;
     private static final int CHUNK = 64 * 1024;
 
     public VhdxInspector() {

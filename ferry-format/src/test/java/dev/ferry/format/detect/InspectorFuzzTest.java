@@ -22,7 +22,7 @@ class InspectorFuzzTest {
     private static final Limits SMALL = new Limits(16L << 20, 16L << 20);
 
     /** Byte 0 selects the claim (0: none, else a format); the rest is the image. */
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "60s")
     void anyBytesGiveAnInspection(byte[] data) throws IOException {
         if (data.length == 0) {
             return;

@@ -140,6 +140,14 @@ class InspectorTest {
     }
 
     @Test
+    void twoFormatsClaimedAsAThirdAreReportedAsTheClaim() throws IOException {
+        Inspection i = inspect(QCOW2.stamp(mbrDisk(1 << 20)), DiskFormat.RAW);
+        assertThat(i.format()).isEqualTo(DiskFormat.RAW);
+        assertThat(i.rejection().code()).isEqualTo(Reason.MULTIPLE_FORMATS);
+        assertThat(i.virtualSize()).isEqualTo(1 << 20);
+    }
+
+    @Test
     void fixedVhdHoldingAPartitionedDiskIsAVhd() throws IOException {
         byte[] d = VHD.stamp(mbrDisk(1 << 20));
         assertThat(inspect(d, null).accepted()).isTrue();

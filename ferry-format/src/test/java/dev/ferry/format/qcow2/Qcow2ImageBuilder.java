@@ -31,6 +31,7 @@ final class Qcow2ImageBuilder {
     private final List<long[]> patches = new ArrayList<>();
     private long extraL1Size = -1;
     private int truncateTo = -1;
+    private boolean snapshot;
 
     static Qcow2ImageBuilder v3() {
         return new Qcow2ImageBuilder();
@@ -112,6 +113,12 @@ final class Qcow2ImageBuilder {
         return this;
     }
 
+    /** Adds one internal snapshot: a copy of the L1 table and a snapshot table, in two clusters at the end. */
+    Qcow2ImageBuilder snapshot() {
+        this.snapshot = true;
+        return this;
+    }
+
     Qcow2ImageBuilder truncate(int length) {
         this.truncateTo = length;
         return this;
@@ -166,6 +173,11 @@ final class Qcow2ImageBuilder {
         for (long g : data.keySet()) {
             dataOffsets.put(g, next);
             next += cs;
+        }
+        long snapshotL1 = next;
+        long snapshotTable = next + l1Clusters() * cs;
+        if (snapshot) {
+            next = snapshotTable + cs;
         }
         long fileSize = next;
         if (fileSize > Integer.MAX_VALUE) {
@@ -225,6 +237,22 @@ final class Qcow2ImageBuilder {
             byte[] fill = new byte[(int) cs];
             Arrays.fill(fill, data.get(e.getKey()));
             b.put(e.getValue().intValue(), fill);
+        }
+        if (snapshot) {
+            for (var e : l2Tables.entrySet()) {
+                b.putLong((int) (snapshotL1 + 8 * e.getKey()), e.getValue());
+            }
+            int t = (int) snapshotTable;
+            b.putLong(t, snapshotL1);
+            b.putInt(t + 8, (int) l1Entries());
+            b.putShort(t + 12, (short) 1);
+            b.putShort(t + 14, (short) 1);
+            b.putInt(t + 36, 16);
+            b.putLong(t + 48, size);
+            b.put(t + 56, (byte) '1');
+            b.put(t + 57, (byte) 's');
+            b.putInt(60, 1);
+            b.putLong(64, snapshotTable);
         }
         for (long[] p : patches) {
             int off = (int) p[0];
