@@ -10,6 +10,7 @@ import dev.ferry.format.raw.RawWriter;
 import dev.ferry.format.vhd.VhdReader;
 import dev.ferry.format.vhd.VhdWriter;
 import dev.ferry.format.vdi.VdiReader;
+import dev.ferry.format.vhdx.VhdxReader;
 import dev.ferry.format.vmdk.VmdkReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -85,6 +86,7 @@ public final class Converter {
             case VHD -> VhdReader.open(src);
             case VMDK -> VmdkReader.open(src);
             case VDI -> VdiReader.open(src);
+            case VHDX -> VhdxReader.open(src);
             default -> throw new FormatException(Reason.UNSUPPORTED_FORMAT,
                     "reading " + inspection.format() + " for conversion is not implemented");
         };
