@@ -11,6 +11,7 @@ import dev.ferry.format.vhd.VhdReader;
 import dev.ferry.format.vhd.VhdWriter;
 import dev.ferry.format.vdi.VdiReader;
 import dev.ferry.format.vhdx.VhdxReader;
+import dev.ferry.format.vmdk.StreamOptimizedWriter;
 import dev.ferry.format.vmdk.VmdkReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -104,8 +105,7 @@ public final class Converter {
             case QCOW2 -> new Qcow2Writer(sink, virtualSize);
             case VHD_DYNAMIC -> VhdWriter.dynamic(sink, virtualSize);
             case VHD_FIXED -> VhdWriter.fixed(sink, virtualSize);
-            case VMDK_STREAM_OPTIMIZED -> throw new FormatException(Reason.UNSUPPORTED_FORMAT,
-                    "writing VMDK streamOptimized is not implemented yet");
+            case VMDK_STREAM_OPTIMIZED -> new StreamOptimizedWriter(sink, virtualSize);
         };
     }
 

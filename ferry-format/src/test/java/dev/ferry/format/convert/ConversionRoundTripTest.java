@@ -48,7 +48,7 @@ class ConversionRoundTripTest {
     }
 
     static final List<TargetFormat> WRITTEN = List.of(TargetFormat.RAW, TargetFormat.QCOW2,
-            TargetFormat.VHD_DYNAMIC, TargetFormat.VHD_FIXED);
+            TargetFormat.VHD_DYNAMIC, TargetFormat.VHD_FIXED, TargetFormat.VMDK_STREAM_OPTIMIZED);
 
     @ParameterizedTest(name = "seed {0}, {1} bytes")
     @MethodSource("disks")
