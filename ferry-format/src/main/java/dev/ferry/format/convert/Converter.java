@@ -15,6 +15,7 @@ import dev.ferry.format.vmdk.StreamOptimizedWriter;
 import dev.ferry.format.vmdk.VmdkReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,7 +121,7 @@ public final class Converter {
         BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(BUFFERS);
         BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
         for (int i = 0; i < BUFFERS; i++) {
-            free.add(new Chunk(new byte[bufSize]));
+            free.add(new Chunk(ByteBuffer.allocateDirect(bufSize)));
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicBoolean cancelled = new AtomicBoolean();
@@ -190,8 +191,9 @@ public final class Converter {
                     }
                     c = free.poll(100, TimeUnit.MILLISECONDS);
                 }
-                int n = (int) Math.min(c.buf.length, e.end() - pos);
-                disk.read(pos, c.buf, 0, n);
+                int n = (int) Math.min(c.buf.capacity(), e.end() - pos);
+                c.buf.clear().limit(n);
+                disk.read(pos, c.buf);
                 c.position = pos;
                 c.length = n;
                 filled.put(c);
@@ -216,18 +218,18 @@ public final class Converter {
 
     /** A buffer of source bytes at a virtual position. */
     private static final class Chunk {
-        static final Chunk END = new Chunk(new byte[0]);
-        final byte[] buf;
+        static final Chunk END = new Chunk(ByteBuffer.allocate(0));
+        final ByteBuffer buf;
         long position;
         int length;
 
-        Chunk(byte[] buf) {
+        Chunk(ByteBuffer buf) {
             this.buf = buf;
         }
     }
 
     /** Hands the runs of non-zero granules of {@code buf[0..n)} to the writer. */
-    private static void writeNonZero(DiskWriter w, long pos, byte[] buf, int n) throws IOException {
+    private static void writeNonZero(DiskWriter w, long pos, ByteBuffer buf, int n) throws IOException {
         int runStart = -1;
         // Granules are aligned on virtual offsets so that runs match the output's blocks.
         int i = 0;
@@ -237,13 +239,13 @@ public final class Converter {
             if (!zero && runStart < 0) {
                 runStart = i;
             } else if (zero && runStart >= 0) {
-                w.write(pos + runStart, buf, runStart, i - runStart);
+                w.write(pos + runStart, buf.slice(runStart, i - runStart));
                 runStart = -1;
             }
             i += g;
         }
         if (runStart >= 0) {
-            w.write(pos + runStart, buf, runStart, n - runStart);
+            w.write(pos + runStart, buf.slice(runStart, n - runStart));
         }
     }
 

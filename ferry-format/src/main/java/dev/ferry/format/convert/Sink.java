@@ -138,7 +138,9 @@ public final class Sink implements Closeable {
             b.position(b.position() + n);
             return;
         }
-        drain();
+        // A caller's direct buffer: written now, from this thread (no copy); writes are to
+        // disjoint ranges, so queued writes need not be drained first.
+        rethrow();
         long p = position;
         while (b.hasRemaining()) {
             p += channel.write(b, p);

@@ -2,6 +2,7 @@ package dev.ferry.format.qcow2;
 
 import com.github.luben.zstd.Zstd;
 import dev.ferry.format.Reason;
+import dev.ferry.format.convert.DirectReadSource;
 import dev.ferry.format.convert.Extent;
 import dev.ferry.format.convert.ExtentCursor;
 import dev.ferry.format.convert.FormatException;
@@ -166,9 +167,19 @@ public final class Qcow2Reader implements VirtualDisk {
 
     @Override
     public void read(long position, byte[] buf, int off, int len) throws IOException {
-        if (position < 0 || len < 0 || position + len > header.size() || off < 0 || off + len > buf.length) {
+        if (off < 0 || len < 0 || off + len > buf.length) {
+            throw new IllegalArgumentException("bad buffer range");
+        }
+        read(position, ByteBuffer.wrap(buf, off, len));
+    }
+
+    @Override
+    public void read(long position, ByteBuffer dst) throws IOException {
+        int len = dst.remaining();
+        if (position < 0 || position + len > header.size()) {
             throw new IllegalArgumentException("read of " + len + " at " + position + " outside a disk of " + header.size());
         }
+        int base = dst.position();
         long pendingHost = -1;
         int pendingOff = 0;
         int pendingLen = 0;
@@ -182,9 +193,9 @@ public final class Qcow2Reader implements VirtualDisk {
             long host = -1;
             if (e.compressed()) {
                 inflate(e);
-                System.arraycopy(cluster, in, buf, off + done, n);
+                dst.put(base + done, cluster, in, n);
             } else if (e.zero() || e.unallocated()) {
-                Arrays.fill(buf, off + done, off + done + n, (byte) 0);
+                zero(dst, base + done, n);
             } else {
                 long h = e.hostClusterOffset();
                 FormatException.check(h % clusterSize == 0 && h >= clusterSize && h < fileSize, Reason.BAD_HEADER,
@@ -192,29 +203,40 @@ public final class Qcow2Reader implements VirtualDisk {
                 host = h + in;
             }
             if (pendingLen > 0 && (host < 0 || host != pendingHost + pendingLen)) {
-                readHost(pendingHost, buf, pendingOff, pendingLen);
+                readHost(pendingHost, dst, pendingOff, pendingLen);
                 pendingLen = 0;
             }
             if (host >= 0) {
                 if (pendingLen == 0) {
                     pendingHost = host;
-                    pendingOff = off + done;
+                    pendingOff = base + done;
                 }
                 pendingLen += n;
             }
             done += n;
         }
         if (pendingLen > 0) {
-            readHost(pendingHost, buf, pendingOff, pendingLen);
+            readHost(pendingHost, dst, pendingOff, pendingLen);
+        }
+        dst.position(base + len);
+    }
+
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
+    private static void zero(ByteBuffer dst, int at, int n) {
+        for (int done = 0; done < n; ) {
+            int k = Math.min(ZEROS.length, n - done);
+            dst.put(at + done, ZEROS, 0, k);
+            done += k;
         }
     }
 
-    /** Reads host bytes; a cluster that the file ends inside reads as zeros past the end. */
-    private void readHost(long host, byte[] buf, int off, int len) throws IOException {
+    /** Reads host bytes into {@code dst[at..at+len)}; a cluster that the file ends inside reads as zeros past the end. */
+    private void readHost(long host, ByteBuffer dst, int at, int len) throws IOException {
         int inFile = (int) Math.max(0, Math.min(len, fileSize - host));
-        source.readFully(host, buf, off, inFile);
+        DirectReadSource.readFully(source, host, dst.slice(at, inFile));
         if (inFile < len) {
-            Arrays.fill(buf, off + inFile, off + len, (byte) 0);
+            zero(dst, at + inFile, len - inFile);
         }
     }
 

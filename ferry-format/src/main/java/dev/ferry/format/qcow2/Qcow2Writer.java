@@ -87,6 +87,47 @@ public final class Qcow2Writer implements DiskWriter {
         lastWriteEnd = offset + len;
     }
 
+    /** Direct buffers go to the sink without a copy: one write per run of consecutive host clusters. */
+    @Override
+    public void write(long offset, ByteBuffer src) throws IOException {
+        if (src.hasArray()) {
+            DiskWriter.super.write(offset, src);
+            return;
+        }
+        int len = src.remaining();
+        if (offset < lastWriteEnd || offset + len > size) {
+            throw new IllegalArgumentException("write of " + len + " at " + offset + " out of order or past " + size);
+        }
+        flushPending();
+        int base = src.position();
+        int done = 0;
+        long runHost = -1;
+        int runStart = 0;
+        int runLen = 0;
+        while (done < len) {
+            long pos = offset + done;
+            long c = pos / clusterSize;
+            int in = (int) (pos % clusterSize);
+            int n = (int) Math.min(clusterSize - in, len - done);
+            long host = hostCluster(c) + in;
+            if (runLen > 0 && host != runHost + runLen) {
+                sink.write(runHost, src.slice(base + runStart, runLen));
+                runLen = 0;
+            }
+            if (runLen == 0) {
+                runHost = host;
+                runStart = done;
+            }
+            runLen += n;
+            done += n;
+        }
+        if (runLen > 0) {
+            sink.write(runHost, src.slice(base + runStart, runLen));
+        }
+        src.position(base + len);
+        lastWriteEnd = offset + len;
+    }
+
     /** The host offset of guest cluster {@code c}, allocating it (and moving to its L2 table). */
     private long hostCluster(long c) throws IOException {
         long l1i = c / l2.length;

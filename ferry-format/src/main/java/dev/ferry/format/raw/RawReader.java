@@ -4,7 +4,9 @@ import dev.ferry.format.convert.Extent;
 import dev.ferry.format.convert.ExtentCursor;
 import dev.ferry.format.convert.VirtualDisk;
 import dev.ferry.format.io.ReadSource;
+import dev.ferry.format.convert.DirectReadSource;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /** A raw image (or ISO) as a virtual disk: the file's bytes, one data extent. */
@@ -45,5 +47,13 @@ public final class RawReader implements VirtualDisk {
             throw new IllegalArgumentException("read of " + len + " at " + position + " outside a disk of " + size);
         }
         source.readFully(position, buf, off, len);
+    }
+
+    @Override
+    public void read(long position, ByteBuffer dst) throws IOException {
+        if (position < 0 || position + dst.remaining() > size) {
+            throw new IllegalArgumentException("read of " + dst.remaining() + " at " + position + " outside a disk of " + size);
+        }
+        DirectReadSource.readFully(source, position, dst);
     }
 }

@@ -1,12 +1,14 @@
 package dev.ferry.format.vhd;
 
 import dev.ferry.format.VhdCode;
+import dev.ferry.format.convert.DirectReadSource;
 import dev.ferry.format.convert.Extent;
 import dev.ferry.format.convert.ExtentCursor;
 import dev.ferry.format.convert.FormatException;
 import dev.ferry.format.convert.VirtualDisk;
 import dev.ferry.format.io.ReadSource;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -126,13 +128,23 @@ public final class VhdReader implements VirtualDisk {
 
     @Override
     public void read(long position, byte[] buf, int off, int len) throws IOException {
-        if (position < 0 || len < 0 || position + len > size || off < 0 || off + len > buf.length) {
+        if (off < 0 || len < 0 || off + len > buf.length) {
+            throw new IllegalArgumentException("bad buffer range");
+        }
+        read(position, ByteBuffer.wrap(buf, off, len));
+    }
+
+    @Override
+    public void read(long position, ByteBuffer dst) throws IOException {
+        int len = dst.remaining();
+        if (position < 0 || position + len > size) {
             throw new IllegalArgumentException("read of " + len + " at " + position + " outside a disk of " + size);
         }
         if (bat == null) {
-            source.readFully(position, buf, off, len);
+            DirectReadSource.readFully(source, position, dst);
             return;
         }
+        int base = dst.position();
         int done = 0;
         while (done < len) {
             long pos = position + done;
@@ -140,11 +152,18 @@ public final class VhdReader implements VirtualDisk {
             int n = (int) Math.min(blockSize - pos % blockSize, len - done);
             long data = blockData(b);
             if (data < 0) {
-                Arrays.fill(buf, off + done, off + done + n, (byte) 0);
+                for (int z = 0; z < n; ) {
+                    int k = Math.min(ZEROS.length, n - z);
+                    dst.put(base + done + z, ZEROS, 0, k);
+                    z += k;
+                }
             } else {
-                source.readFully(data + pos % blockSize, buf, off + done, n);
+                DirectReadSource.readFully(source, data + pos % blockSize, dst.slice(base + done, n));
             }
             done += n;
         }
+        dst.position(base + len);
     }
+
+    private static final byte[] ZEROS = new byte[64 * 1024];
 }

@@ -113,19 +113,50 @@ public final class VhdWriter implements DiskWriter {
         int done = 0;
         while (done < len) {
             long pos = offset + done;
-            int b = (int) (pos / BLOCK);
             int n = (int) Math.min(BLOCK - pos % BLOCK, len - done);
-            if (bat[b] == BlockAllocationTable.UNUSED) {
-                bat[b] = (int) nextSector;
-                byte[] bitmap = new byte[(int) bitmapSize];
-                Arrays.fill(bitmap, (byte) 0xFF);
-                sink.write(nextSector * 512, bitmap, 0, bitmap.length);
-                nextSector += (bitmapSize + BLOCK) / 512;
-            }
-            long at = Integer.toUnsignedLong(bat[b]) * 512 + bitmapSize + pos % BLOCK;
-            sink.write(at, buf, off + done, n);
+            sink.write(blockData(pos), buf, off + done, n);
             done += n;
         }
+    }
+
+    /** Direct buffers go to the sink without a copy, split at block boundaries. */
+    @Override
+    public void write(long offset, ByteBuffer src) throws IOException {
+        if (src.hasArray()) {
+            DiskWriter.super.write(offset, src);
+            return;
+        }
+        int len = src.remaining();
+        if (offset < lastWriteEnd || offset + len > size) {
+            throw new IllegalArgumentException("write of " + len + " at " + offset + " out of order or past " + size);
+        }
+        lastWriteEnd = offset + len;
+        if (!dynamic) {
+            sink.write(offset, src);
+            return;
+        }
+        int base = src.position();
+        int done = 0;
+        while (done < len) {
+            long pos = offset + done;
+            int n = (int) Math.min(BLOCK - pos % BLOCK, len - done);
+            sink.write(blockData(pos), src.slice(base + done, n));
+            done += n;
+        }
+        src.position(base + len);
+    }
+
+    /** File offset of virtual byte {@code pos}, allocating its block (bitmap first) if needed. */
+    private long blockData(long pos) throws IOException {
+        int b = (int) (pos / BLOCK);
+        if (bat[b] == BlockAllocationTable.UNUSED) {
+            bat[b] = (int) nextSector;
+            byte[] bitmap = new byte[(int) bitmapSize];
+            Arrays.fill(bitmap, (byte) 0xFF);
+            sink.write(nextSector * 512, bitmap, 0, bitmap.length);
+            nextSector += (bitmapSize + BLOCK) / 512;
+        }
+        return Integer.toUnsignedLong(bat[b]) * 512 + bitmapSize + pos % BLOCK;
     }
 
     @Override
