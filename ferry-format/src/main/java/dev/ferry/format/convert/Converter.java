@@ -38,7 +38,7 @@ public final class Converter {
     /** Zero detection granularity (qemu-img's default {@code -S 4k}). */
     public static final int GRANULE = 4096;
     /** Chunks in flight between the reader thread and the writer. */
-    public static final int BUFFERS = 4;
+    public static final int BUFFERS = 6;
     /** Threads issuing output writes concurrently (see {@link Sink#async}). */
     public static final int WRITE_THREADS = 2;
     /** 4 MiB direct buffers of the output sink (off-heap). */
@@ -64,7 +64,7 @@ public final class Converter {
                      StandardOpenOption.WRITE, StandardOpenOption.READ);
              Sink sink = Sink.async(ch, WRITE_THREADS, WRITE_BUFFERS);
              DiskWriter w = writer(target, disk.size(), sink)) {
-            copy(disk, w, progress == null ? ProgressListener.NONE : progress);
+            copy(disk, w, sink, progress == null ? ProgressListener.NONE : progress);
             sink.drain();
             done = true;
             return w.virtualSize();
@@ -116,6 +116,15 @@ public final class Converter {
      * so that the two cores share the work; the disk is only ever touched by that thread.
      */
     public static void copy(VirtualDisk disk, DiskWriter w, ProgressListener progress) throws IOException {
+        copy(disk, w, null, progress);
+    }
+
+    /**
+     * As {@link #copy(VirtualDisk, DiskWriter, ProgressListener)}; with the writer's asynchronous
+     * {@code sink}, data chunks are written straight from the read buffers by the sink's threads
+     * and a chunk is reused only once every write from it has completed.
+     */
+    public static void copy(VirtualDisk disk, DiskWriter w, Sink sink, ProgressListener progress) throws IOException {
         long size = disk.size();
         int bufSize = (int) Math.min(CHUNK, Math.max(GRANULE, roundUp(size, GRANULE)));
         BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(BUFFERS);
@@ -142,9 +151,20 @@ public final class Converter {
                 if (c == Chunk.END) {
                     break;
                 }
-                writeNonZero(w, c.position, c.buf, c.length);
+                if (sink == null) {
+                    writeNonZero(w, c.position, c.buf, c.length);
+                    free.put(c);
+                } else {
+                    Sink.Completion done = new Sink.Completion(() -> free.add(c));
+                    sink.attach(done);
+                    try {
+                        writeNonZero(w, c.position, c.buf, c.length);
+                    } finally {
+                        sink.attach(null);
+                        done.release();
+                    }
+                }
                 progress.progress(c.position + c.length, size);
-                free.put(c);
             }
             reader.join();
             Throwable t = failure.get();

@@ -33,13 +33,50 @@ public final class Sink implements Closeable {
 
     private static final class Job {
         static final Job STOP = new Job(0);
-        final ByteBuffer buf;
+        /** Pooled buffer (null for a job that writes a caller's buffer). */
+        final ByteBuffer own;
+        ByteBuffer buf;
         long position;
+        Completion completion;
 
         Job(int size) {
-            this.buf = ByteBuffer.allocateDirect(size);
+            this.own = ByteBuffer.allocateDirect(size);
+            this.buf = own;
+        }
+
+        Job(ByteBuffer external, Completion completion) {
+            this.own = null;
+            this.buf = external;
+            this.completion = completion;
         }
     }
+
+    /**
+     * Tracks a caller's direct buffer while asynchronous writes still read from it: each write
+     * attached to it holds a reference, the caller holds one more; {@code onIdle} runs (on some
+     * thread) once all were released, after which the caller may reuse the buffer.
+     */
+    public static final class Completion {
+        private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
+        private final Runnable onIdle;
+
+        public Completion(Runnable onIdle) {
+            this.onIdle = Objects.requireNonNull(onIdle, "onIdle");
+        }
+
+        void retain() {
+            refs.incrementAndGet();
+        }
+
+        /** Drops one reference; the last one runs {@code onIdle}. */
+        public void release() {
+            if (refs.decrementAndGet() == 0) {
+                onIdle.run();
+            }
+        }
+    }
+
+    private Completion attached;
 
     /** A synchronous sink: each write returns when the kernel has the bytes. */
     public Sink(FileChannel channel) {
@@ -52,7 +89,7 @@ public final class Sink implements Closeable {
     private Sink(FileChannel channel, int threads, int buffers) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.pool = new ArrayBlockingQueue<>(buffers);
-        this.queue = new ArrayBlockingQueue<>(buffers + threads);
+        this.queue = new ArrayBlockingQueue<>(buffers + threads + 64);
         for (int i = 0; i < buffers; i++) {
             pool.add(new Job(MAX_BUFFER));
         }
@@ -87,8 +124,12 @@ public final class Sink implements Closeable {
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
-                    j.buf.clear();
-                    pool.add(j);
+                    if (j.own != null) {
+                        j.buf.clear();
+                        pool.add(j);
+                    } else {
+                        j.completion.release();
+                    }
                     synchronized (lock) {
                         inFlight--;
                         lock.notifyAll();
@@ -138,13 +179,44 @@ public final class Sink implements Closeable {
             b.position(b.position() + n);
             return;
         }
-        // A caller's direct buffer: written now, from this thread (no copy); writes are to
-        // disjoint ranges, so queued writes need not be drained first.
         rethrow();
+        Completion c = attached;
+        if (workers.length > 0 && c != null) {
+            // Written later by a worker straight from the caller's buffer, which the attached
+            // completion keeps from being reused until then.
+            c.retain();
+            Job j = new Job(b.slice(), c);
+            j.position = position;
+            b.position(b.limit());
+            synchronized (lock) {
+                inFlight++;
+            }
+            try {
+                queue.put(j);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                synchronized (lock) {
+                    inFlight--;
+                }
+                c.release();
+                throw new InterruptedIOException("write interrupted");
+            }
+            return;
+        }
+        // A caller's direct buffer with nothing attached: written now, from this thread (no copy);
+        // writes are to disjoint ranges, so queued writes need not be drained first.
         long p = position;
         while (b.hasRemaining()) {
             p += channel.write(b, p);
         }
+    }
+
+    /**
+     * Until the next call, direct-buffer writes of this (single) calling thread are done
+     * asynchronously and hold a reference on {@code c}; null makes them synchronous again.
+     */
+    public void attach(Completion c) {
+        this.attached = c;
     }
 
     /** Waits until every write issued so far is in the file; throws the first failure. */
