@@ -59,30 +59,55 @@ public final class Qcow2Inspector implements FormatInspector {
         if (fileSize == 0) {
             return Inspection.reject(DiskFormat.QCOW2, null, -1, 0, finding(Reason.EMPTY_FILE, "empty file"));
         }
-        String subformat = null;
         try {
-            Header header = Header.read(source);
-            subformat = "v" + header.version();
-            checkFeatures(source, header);
-            List<HeaderExtension> extensions = HeaderExtension.readAll(source, header);
-            checkExtensions(source, extensions);
-            if (header.size() > limits.maxVirtualSize()) {
-                throw new Qcow2Exception(Reason.VIRTUAL_SIZE_LIMIT, "virtual size " + header.size()
-                        + " exceeds the limit of " + limits.maxVirtualSize() + " bytes");
-            }
-            if (fileSize > limits.maxFileSize()) {
-                throw new Qcow2Exception(Reason.FILE_SIZE_LIMIT, "file size " + fileSize
-                        + " exceeds the limit of " + limits.maxFileSize() + " bytes");
-            }
-            new Walk(source, fileSize, header, extensions).run();
-            return Inspection.accept(DiskFormat.QCOW2, subformat, header.size(), header.size(), fileSize);
+            Qcow2Image image = validate(source, limits);
+            long size = image.header().size();
+            return Inspection.accept(DiskFormat.QCOW2, subformat(image.header().version()), size, size, fileSize);
         } catch (Qcow2Exception e) {
-            return Inspection.reject(DiskFormat.QCOW2, subformat, Header.peekSize(source), fileSize, e.finding());
+            return Inspection.reject(DiskFormat.QCOW2, subformat(source), Header.peekSize(source), fileSize, e.finding());
         } catch (EOFException e) {
             // every read is bounds-checked first; this is the safety net for a source shorter than its size()
-            return Inspection.reject(DiskFormat.QCOW2, subformat, Header.peekSize(source), fileSize,
+            return Inspection.reject(DiskFormat.QCOW2, subformat(source), Header.peekSize(source), fileSize,
                     finding(Reason.TRUNCATED, "unexpected end of file: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Runs every check of {@link #inspect} and returns the validated image, for a reader that must
+     * not trust the file either (the converter); throws the first failing check.
+     */
+    public Qcow2Image validate(ReadSource source, Limits limits) throws IOException, Qcow2Exception {
+        long fileSize = source.size();
+        if (fileSize == 0) {
+            throw new Qcow2Exception(Reason.EMPTY_FILE, "empty file");
+        }
+        Header header = Header.read(source);
+        checkFeatures(source, header);
+        List<HeaderExtension> extensions = HeaderExtension.readAll(source, header);
+        checkExtensions(source, extensions);
+        if (header.size() > limits.maxVirtualSize()) {
+            throw new Qcow2Exception(Reason.VIRTUAL_SIZE_LIMIT, "virtual size " + header.size()
+                    + " exceeds the limit of " + limits.maxVirtualSize() + " bytes");
+        }
+        if (fileSize > limits.maxFileSize()) {
+            throw new Qcow2Exception(Reason.FILE_SIZE_LIMIT, "file size " + fileSize
+                    + " exceeds the limit of " + limits.maxFileSize() + " bytes");
+        }
+        new Walk(source, fileSize, header, extensions).run();
+        return new Qcow2Image(header, extensions, fileSize);
+    }
+
+    private static String subformat(int version) {
+        return "v" + version;
+    }
+
+    /** "v2"/"v3" when the version field says so, for rejections. */
+    private static String subformat(ReadSource source) throws IOException {
+        if (source.size() < 8) {
+            return null;
+        }
+        int v = ByteBuffer.wrap(source.readFully(4, 4)).getInt();
+        return v == 2 || v == 3 ? subformat(v) : null;
     }
 
     private static dev.ferry.format.Finding finding(String code, String message) {
@@ -255,6 +280,7 @@ public final class Qcow2Inspector implements FormatInspector {
             requireInside(off, bytes, "refcount table");
             addMetadata(off, bytes, "refcount table");
             reader.seek(off, bytes);
+            long refcountBlocks = 0;
             for (long i = 0; i < bytes / 8; i++) {
                 long e = reader.nextLong();
                 if (e == 0) {
@@ -265,6 +291,9 @@ public final class Qcow2Inspector implements FormatInspector {
                             "refcount table entry %d (0x%016x) is not a cluster-aligned offset", i, e));
                 }
                 requireInside(e, cs, "refcount block " + i);
+                if (++refcountBlocks > fileSize / cs) {
+                    throw new Qcow2Exception(Reason.METADATA_OVERLAP, "more refcount blocks than the file has clusters");
+                }
                 addMetadata(e, cs, "refcount block");
             }
         }
@@ -360,12 +389,20 @@ public final class Qcow2Inspector implements FormatInspector {
                 }
                 requireAligned(off, "L2 table " + i);
                 requireInside(off, cs, "L2 table " + i);
+                if (l2Count >= fileSize / cs) {
+                    // more L2 tables than the file has clusters: some are shared; stop before tracking more
+                    throw new Qcow2Exception(Reason.METADATA_OVERLAP, "more L2 tables than the file has clusters");
+                }
                 addMetadata(off, cs, "L2 table");
                 if (l2Count == l2Tables.length) {
                     l2Tables = Arrays.copyOf(l2Tables, (int) Math.min(l2Count * 2L, MAX_L1_ENTRIES));
                 }
                 l2Tables[l2Count++] = off;
             }
+        }
+
+        private static long roundUpToSector(long n) {
+            return n > Long.MAX_VALUE - 511 ? Long.MAX_VALUE : (n + 511) & ~511L;
         }
 
         private void readL2(long tableOffset) throws IOException, Qcow2Exception {
@@ -383,7 +420,14 @@ public final class Qcow2Inspector implements FormatInspector {
                     if (off >= fileSize) {
                         throw new Qcow2Exception(Reason.TRUNCATED, where + ": compressed cluster at " + off + " is past the end of the file");
                     }
-                    long end = Math.min(fileSize, off + e.compressedLength());
+                    // qemu counts the sectors up to the one holding the last compressed byte, so the
+                    // range may end past EOF, but never past the file's last (partial) sector
+                    long end = off + e.compressedLength();
+                    if (end > roundUpToSector(fileSize)) {
+                        throw new Qcow2Exception(Reason.TRUNCATED, where + ": compressed cluster at " + off + " ("
+                                + e.compressedLength() + " bytes) runs past the end of the file");
+                    }
+                    end = Math.min(fileSize, end);
                     String hit = metadata.intersects(off, end);
                     if (hit != null) {
                         throw new Qcow2Exception(Reason.METADATA_OVERLAP, where + ": compressed cluster at " + off + " overlaps the " + hit);

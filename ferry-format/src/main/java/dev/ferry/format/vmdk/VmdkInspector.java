@@ -91,23 +91,40 @@ public final class VmdkInspector implements FormatInspector {
         }
         Known known = new Known();
         try {
-            byte[] head = source.readFully(0, (int) Math.min(fileSize, PROBE_WINDOW));
-            if (isSparse(head)) {
-                return inspectSparse(source, fileSize, limits, known);
-            }
-            if (isCowd(head)) {
-                throw new VmdkException(Reason.UNSUPPORTED_SUBFORMAT, "VMDK3/ESX COWD sparse extent");
-            }
-            if (looksLikeDescriptor(head, head.length)) {
-                inspectDescriptorFile(source, fileSize, known);
-            }
-            throw new VmdkException(Reason.BAD_HEADER, "neither a KDMV sparse extent nor a descriptor");
+            VmdkImage image = validate(source, limits, known);
+            return Inspection.accept(DiskFormat.VMDK, image.createType(), image.virtualSize(), image.virtualSize(), fileSize);
         } catch (VmdkException e) {
             return Inspection.reject(DiskFormat.VMDK, known.subformat, known.virtualSize, fileSize, e.finding());
         } catch (EOFException e) {
             return Inspection.reject(DiskFormat.VMDK, known.subformat, known.virtualSize, fileSize,
                     finding(Reason.TRUNCATED, "unexpected end of file: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Runs every check of {@link #inspect} and returns the validated image, for a reader that must
+     * not trust the file either (the converter); throws the first failing check.
+     */
+    public VmdkImage validate(ReadSource source, Limits limits) throws IOException, VmdkException {
+        return validate(source, limits, new Known());
+    }
+
+    private VmdkImage validate(ReadSource source, Limits limits, Known known) throws IOException, VmdkException {
+        long fileSize = source.size();
+        if (fileSize == 0) {
+            throw new VmdkException(Reason.EMPTY_FILE, "empty file");
+        }
+        byte[] head = source.readFully(0, (int) Math.min(fileSize, PROBE_WINDOW));
+        if (isSparse(head)) {
+            return inspectSparse(source, fileSize, limits, known);
+        }
+        if (isCowd(head)) {
+            throw new VmdkException(Reason.UNSUPPORTED_SUBFORMAT, "VMDK3/ESX COWD sparse extent");
+        }
+        if (looksLikeDescriptor(head, head.length)) {
+            inspectDescriptorFile(source, fileSize, known);
+        }
+        throw new VmdkException(Reason.BAD_HEADER, "neither a KDMV sparse extent nor a descriptor");
     }
 
     private static Finding finding(String code, String message) {
@@ -187,7 +204,7 @@ public final class VmdkInspector implements FormatInspector {
         }
     }
 
-    private Inspection inspectSparse(ReadSource source, long fileSize, Limits limits, Known known)
+    private VmdkImage inspectSparse(ReadSource source, long fileSize, Limits limits, Known known)
             throws IOException, VmdkException {
         if (fileSize < SparseExtentHeader.SIZE) {
             throw new VmdkException(Reason.TRUNCATED, "file of " + fileSize + " bytes ends inside the sparse extent header");
@@ -224,7 +241,7 @@ public final class VmdkInspector implements FormatInspector {
             requireEndOfStream(source, fileSize);
         }
         new GrainWalk(source, fileSize, h, tables).run();
-        return Inspection.accept(DiskFormat.VMDK, d.createType(), virtualSize, virtualSize, fileSize);
+        return new VmdkImage(h, tables, d, fileSize);
     }
 
     private static void checkHeader(SparseExtentHeader h, long fileSize) throws VmdkException {
@@ -409,6 +426,10 @@ public final class VmdkInspector implements FormatInspector {
                 requireInside(gt * 512, gtBytes, name + " entry " + i + ": grain table");
                 addMetadata(gt * 512, gtBytes, primary ? "grain table" : "redundant grain table");
                 if (primary) {
+                    if (gtCount >= fileSize / gtBytes) {
+                        // more grain tables than fit in the file: some are shared; stop before tracking more
+                        throw new VmdkException(Reason.METADATA_OVERLAP, "more grain tables than the file can hold");
+                    }
                     if (gtCount == MAX_GRAIN_TABLES) {
                         throw new VmdkException(Reason.BAD_HEADER, "more than " + MAX_GRAIN_TABLES + " grain tables");
                     }

@@ -276,6 +276,11 @@ class Qcow2InspectorTest {
         assertRejected(withData().l2Entry(9, 1L << 40).build(), Reason.TRUNCATED);
         L2Entry probe = new L2Entry(0, 12);
         assertRejected(withData().l2Entry(9, L2Entry.COMPRESSED | ((1L << probe.compressedOffsetBits()) - 1)).build(), Reason.TRUNCATED);
+        // starts inside the file, but its sectors run past the last one
+        long last = image.length - 600;
+        assertRejected(withData().l2Entry(9, L2Entry.COMPRESSED | (3L << probe.compressedOffsetBits()) | last).build(), Reason.TRUNCATED);
+        assertThat(inspect(withData().l2Entry(9, L2Entry.COMPRESSED | (1L << probe.compressedOffsetBits()) | last).build()).accepted())
+                .isTrue();
     }
 
     @Test
@@ -295,6 +300,22 @@ class Qcow2InspectorTest {
     }
 
     @Test
+    void manyL1EntriesSharingOneL2TableStopAtTheFileClusterCount() throws IOException {
+        // a 64 TiB image whose 131072 L1 entries all name the same L2 table: refused as an overlap
+        // once more L2 tables are named than the file has clusters, without tracking them all
+        Qcow2ImageBuilder b = Qcow2ImageBuilder.v3().clusterBits(16).size(64L << 40).data(0, 1);
+        byte[] image = b.build();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(image);
+        long l2 = buf.getLong((int) b.l1Offset());
+        for (int i = 1; i < b.l1Entries(); i++) {
+            buf.putLong((int) b.l1Offset() + 8 * i, l2);
+        }
+        Inspection in = inspect(image);
+        assertThat(in.rejection().code()).isEqualTo(Reason.METADATA_OVERLAP);
+        assertThat(in.rejection().message()).contains("more L2 tables than the file has clusters");
+    }
+
+    @Test
     void reservedAndUnalignedEntries() throws IOException {
         Qcow2ImageBuilder b = withData();
         long l2 = b.firstL2Offset();
@@ -311,6 +332,18 @@ class Qcow2InspectorTest {
     void l1EntryBeyondTheVirtualSize() throws IOException {
         Qcow2ImageBuilder b = withData().l1Size(4);
         assertRejected(b.patch(b.l1Offset() + 24, 8, b.firstL2Offset()).build(), Reason.BAD_HEADER);
+    }
+
+    @Test
+    void validateGivesTheConverterTheCheckedLayoutOrTheFinding() throws Exception {
+        byte[] image = withData().extension(0x12345678, new byte[3]).build();
+        Qcow2Image img = inspector.validate(new ByteArrayReadSource(image), Limits.NONE);
+        assertThat(img.header().size()).isEqualTo(MIB);
+        assertThat(img.extensions()).extracting(HeaderExtension::type).containsExactly(0x12345678);
+        assertThat(img.fileSize()).isEqualTo(image.length);
+        byte[] corrupt = withData().incompatible(IncompatibleFeature.CORRUPT.mask()).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> inspector.validate(new ByteArrayReadSource(corrupt), Limits.NONE))
+                .isInstanceOfSatisfying(Qcow2Exception.class, e -> assertThat(e.code()).isEqualTo(Reason.CORRUPT_FLAG));
     }
 
     @Test

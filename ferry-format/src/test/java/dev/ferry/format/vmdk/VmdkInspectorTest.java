@@ -80,6 +80,20 @@ class VmdkInspectorTest {
         assertAccepted(inspect(sparse().descriptor(d).build()), "monolithicSparse", MIB);
     }
 
+    @Test
+    void validateGivesTheConverterTheCheckedLayoutOrTheFinding() throws Exception {
+        byte[] image = stream().withFooter().build();
+        VmdkImage img = inspector.validate(new ByteArrayReadSource(image), Limits.NONE);
+        assertThat(img.streamOptimized()).isTrue();
+        assertThat(img.header().gdAtEnd()).isTrue();
+        assertThat(img.tables().gdAtEnd()).isFalse();
+        assertThat(img.virtualSize()).isEqualTo(MIB);
+        assertThat(img.descriptor().createType()).isEqualTo("streamOptimized");
+        byte[] flat = text("# Disk DescriptorFile\ncreateType=\"monolithicFlat\"\nRW 2048 FLAT \"/etc/passwd\" 0\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> inspector.validate(new ByteArrayReadSource(flat), Limits.NONE))
+                .isInstanceOfSatisfying(VmdkException.class, e -> assertThat(e.code()).isEqualTo(Reason.NAMED_EXTENT));
+    }
+
     // --- text descriptors: never accepted ---
 
     @Test
