@@ -38,14 +38,15 @@ if [ -z "${FERRY_JAVA_OPTS:-}" ]; then
   small="$work/cds.qcow2"
   qemu-img create -q -f qcow2 "$small" 16M
   qemu-io -f qcow2 -c "write -P 0x5a 0 1M" "$small" >/dev/null
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:ArchiveClassesAtExit="$work/ferry.jsa" -Xmx256m \
+  "$JAVA_HOME/bin/java" -XX:ArchiveClassesAtExit="$work/ferry.jsa" -Xmx256m \
     -jar "$work/ferry.jar" convert --no-progress --to vhd "$small" "$work/cds.vhd" >/dev/null 2>&1 || true
   rm -f "$small" "$work/cds.vhd"
   FERRY_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC"
   [ -f "$work/ferry.jsa" ] && FERRY_JAVA_OPTS="$FERRY_JAVA_OPTS -XX:SharedArchiveFile=$work/ferry.jsa"
 fi
 export FERRY_JAVA_OPTS
-ferry() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED $FERRY_JAVA_OPTS -jar "$work/ferry.jar" "$@"; }
+# (the jar manifest grants native access to zstd-jni; repeating the flag would disable the CDS archive's module optimisation)
+ferry() { "$JAVA_HOME/bin/java" $FERRY_JAVA_OPTS -jar "$work/ferry.jar" "$@"; }
 
 src="$work/src.qcow2"
 if [ ! -f "$src" ]; then
