@@ -35,8 +35,8 @@ public final class Qcow2Reader implements VirtualDisk {
     private final long fileSize;
     private final long clusterSize;
     private final long[] l1;
-    private final long[] l2;
-    private long l2Index = -1;
+    /** Entries per L2 table. */
+    private final int l2Entries;
     private byte[] compressedIn;
     private byte[] cluster;
     private long clusterEntry = -1;
@@ -48,7 +48,8 @@ public final class Qcow2Reader implements VirtualDisk {
         this.fileSize = fileSize;
         this.clusterSize = header.clusterSize();
         this.l1 = l1;
-        this.l2 = new long[(int) header.l2Entries()];
+        this.l2Entries = (int) header.l2Entries();
+        this.readsL2 = new L2Cache();
     }
 
     public static Qcow2Reader open(ReadSource source) throws IOException {
@@ -95,30 +96,45 @@ public final class Qcow2Reader implements VirtualDisk {
         return (header.size() + clusterSize - 1) / clusterSize;
     }
 
-    /** The L2 entry of guest cluster {@code c}, 0 when its L1 entry is empty. */
+    /** The L2 entry of guest cluster {@code c}, 0 when its L1 entry is empty (reads' own L2 cache). */
     private long entry(long c) throws IOException {
-        long l1i = c / l2.length;
-        long raw = l1[(int) l1i];
-        L1Entry e1 = new L1Entry(raw);
-        if (e1.unallocated()) {
-            return 0;
-        }
-        if (l1i != l2Index) {
-            long off = e1.l2TableOffset();
-            FormatException.check(off % clusterSize == 0 && off >= clusterSize && off + clusterSize <= fileSize,
-                    Reason.BAD_HEADER, "L1[" + l1i + "] points at " + off + ", outside the file or unaligned");
-            l2Index = -1;
-            byte[] t = source.readFully(off, (int) clusterSize);
-            ByteBuffer.wrap(t).asLongBuffer().get(l2);
-            l2Index = l1i;
-        }
-        return l2[(int) (c % l2.length)];
+        return readsL2.entry(c);
     }
+
+    /**
+     * One cached L2 table. The extent cursor and the reads keep one each: the cursor runs ahead to
+     * the end of an extent while reads are still in the table before it.
+     */
+    private final class L2Cache {
+        private final long[] table = new long[l2Entries];
+        private long index = -1;
+
+        long entry(long c) throws IOException {
+            long l1i = c / table.length;
+            L1Entry e1 = new L1Entry(l1[(int) l1i]);
+            if (e1.unallocated()) {
+                return 0;
+            }
+            if (l1i != index) {
+                long off = e1.l2TableOffset();
+                FormatException.check(off % clusterSize == 0 && off >= clusterSize && off + clusterSize <= fileSize,
+                        Reason.BAD_HEADER, "L1[" + l1i + "] points at " + off + ", outside the file or unaligned");
+                index = -1;
+                byte[] t = source.readFully(off, (int) clusterSize);
+                ByteBuffer.wrap(t).asLongBuffer().get(table);
+                index = l1i;
+            }
+            return table[(int) (c % table.length)];
+        }
+    }
+
+    private final L2Cache readsL2;
 
     @Override
     public ExtentCursor extents() {
         long clusters = clusterCount();
         long size = header.size();
+        L2Cache cache = new L2Cache();
         return new ExtentCursor() {
             private long c;
 
@@ -127,12 +143,12 @@ public final class Qcow2Reader implements VirtualDisk {
                 Extent.Kind kind = null;
                 long start = 0;
                 while (c < clusters) {
-                    long perTable = l2.length;
+                    long perTable = l2Entries;
                     if (kind == null && new L1Entry(l1[(int) (c / perTable)]).unallocated()) {
                         c = (c / perTable + 1) * perTable;
                         continue;
                     }
-                    Extent.Kind k = kindOf(c < clusters ? entry(c) : 0);
+                    Extent.Kind k = kindOf(cache.entry(c));
                     if (kind == null) {
                         if (k != null) {
                             kind = k;
