@@ -10,7 +10,6 @@ import dev.ferry.format.convert.VirtualDisk;
 import dev.ferry.format.io.ReadSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;

@@ -9,7 +9,6 @@ import dev.ferry.format.convert.VirtualDisk;
 import dev.ferry.format.io.ReadSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -68,8 +67,9 @@ public final class VhdReader implements VirtualDisk {
         long batEnd = to + ((size + bs - 1) / bs) * 4;
         check(to >= Footer.SIZE && to % 512 == 0 && batEnd <= dataEnd, "BAT at " + to + " outside the file");
         BlockAllocationTable bat = BlockAllocationTable.read(source, to, (int) ((size + bs - 1) / bs));
-        long first = Math.max(to + h.tableSize(), ho + DynamicDiskHeader.SIZE);
-        return new VhdReader(source, size, bat, bs, h.sectorBitmapSize(), dataEnd, Math.max(first, to + (batEnd - to)));
+        // Blocks live after the header and the whole (padded) BAT, before the trailing footer.
+        long first = Math.max(Math.max(to + h.tableSize(), batEnd), ho + DynamicDiskHeader.SIZE);
+        return new VhdReader(source, size, bat, bs, h.sectorBitmapSize(), dataEnd, first);
     }
 
     private static void check(boolean ok, String message) throws FormatException {
