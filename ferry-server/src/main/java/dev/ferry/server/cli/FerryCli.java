@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code ferry} command: one subcommand per verb (serve, inspect, convert). */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Image import/export service (Glance v2 tasks and Rackspace Cloud Images).",
-        subcommands = {CommandLine.HelpCommand.class, ServeCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, InspectCommand.class, ConvertCommand.class})
 public final class FerryCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Times qemu-img convert against ferry convert on the same source, in one run, and prints ratios.
+#   bash bench/convert-vs-qemu.sh [-n RUNS] [-s SIZE_MIB] [-d WORKDIR] [-k]
+# Source: a qcow2 of SIZE_MIB (default 2048) virtual MiB, alternating 4 MiB of random data and
+# 4 MiB of zeros (half data, half zero), made by qemu-img from a raw file. Targets: vpc (VHD
+# dynamic), raw, qcow2. Each conversion runs RUNS times (default 3) alternating the two tools; the
+# median wall time is reported. Ferry runs with -Xmx256m (heap bound). -k keeps WORKDIR.
+# Needs qemu-img and a JDK (the ferry launcher builds the jar on first use).
+set -euo pipefail
+runs=3
+size_mib=2048
+work=""
+keep=0
+while getopts "n:s:d:k" o; do
+  case $o in
+    n) runs=$OPTARG ;;
+    s) size_mib=$OPTARG ;;
+    d) work=$OPTARG ;;
+    k) keep=1 ;;
+    *) echo "usage: $0 [-n RUNS] [-s SIZE_MIB] [-d WORKDIR] [-k]" >&2; exit 2 ;;
+  esac
+done
+here=$(cd "$(dirname "$0")/.." && pwd)
+command -v qemu-img >/dev/null || { echo "qemu-img is required" >&2; exit 2; }
+[ -n "$work" ] || work=$(mktemp -d /tmp/ferry-bench.XXXXXX)
+mkdir -p "$work"
+cleanup() { if [ "$keep" = 0 ]; then rm -rf "$work"; fi; }
+trap cleanup EXIT
+
+"$here/ferry" --version >/dev/null   # builds the jar once, outside the timings
+# Run a copy, so that editing the sources meanwhile cannot trigger a rebuild inside a timing.
+. "$here/.mvn/select-jdk.sh"
+cp "$here/ferry-server/target/ferry.jar" "$work/ferry.jar"
+# JVM options for a short-lived CLI: a class-data-sharing archive of ferry's own classes (made
+# once, untimed, by a conversion of a small image) and the serial GC halve start-up CPU.
+# The heap stays bounded at 256 MiB. FERRY_JAVA_OPTS overrides all of it.
+if [ -z "${FERRY_JAVA_OPTS:-}" ]; then
+  small="$work/cds.qcow2"
+  qemu-img create -q -f qcow2 "$small" 16M
+  qemu-io -f qcow2 -c "write -P 0x5a 0 1M" "$small" >/dev/null
+  "$JAVA_HOME/bin/java" -XX:ArchiveClassesAtExit="$work/ferry.jsa" -Xmx256m \
+    -jar "$work/ferry.jar" convert --no-progress --to vhd "$small" "$work/cds.vhd" >/dev/null 2>&1 || true
+  rm -f "$small" "$work/cds.vhd"
+  FERRY_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC"
+  [ -f "$work/ferry.jsa" ] && FERRY_JAVA_OPTS="$FERRY_JAVA_OPTS -XX:SharedArchiveFile=$work/ferry.jsa"
+fi
+export FERRY_JAVA_OPTS
+# (the jar manifest grants native access to zstd-jni; repeating the flag would disable the CDS archive's module optimisation)
+ferry() { "$JAVA_HOME/bin/java" $FERRY_JAVA_OPTS -jar "$work/ferry.jar" "$@"; }
+
+src="$work/src.qcow2"
+if [ ! -f "$src" ]; then
+  raw="$work/src.raw"
+  : > "$raw"
+  chunks=$((size_mib / 8))
+  for ((i = 0; i < chunks; i++)); do
+    head -c 4194304 /dev/urandom >> "$raw"
+    truncate -s +4M "$raw"
+  done
+  qemu-img convert -f raw -O qcow2 "$raw" "$src"
+  rm -f "$raw"
+fi
+echo "source: $src ($(qemu-img info --output=json "$src" | sed -n 's/.*"virtual-size": \([0-9]*\).*/\1/p') bytes virtual, $(stat -c %s "$src") bytes file)"
+echo "qemu-img: $(qemu-img --version | head -1); java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1 || true)"
+echo "runs: $runs, FERRY_JAVA_OPTS=$FERRY_JAVA_OPTS"
+
+now() { date +%s.%N; }
+settle() {
+  rm -f "$work"/q.* "$work"/f.*
+  head -c $(( (size_mib / 2 + 256) * 1048576 )) /dev/zero > "$work/warm"
+  rm -f "$work/warm"; sync
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+printf '%-8s %10s %10s %8s\n' target qemu_s ferry_s ratio
+fail=0
+for t in vpc raw qcow2; do
+  ferry_to=$t; [ "$t" = vpc ] && ferry_to=vhd
+  q=(); f=()
+  for ((r = 0; r < runs; r++)); do
+    # Same start for both (untimed): no earlier output, no dirty pages waiting for writeback, and
+    # freshly freed page-cache pages. On this VM, writing into guest pages that were not touched
+    # for a few seconds costs 3-6x more (qemu-img -O raw: 0.6 s right after a delete, 5-6 s after
+    # a 5 s pause), so whichever tool ran second or started later would be measured on that.
+    settle
+    a=$(now); qemu-img convert -f qcow2 -O "$t" "$src" "$work/q.$t"; b=$(now)
+    q+=("$(echo "$b - $a" | bc)")
+    settle
+    a=$(now); ferry convert --no-progress --to "$ferry_to" "$src" "$work/f.$t" >/dev/null; b=$(now)
+    f+=("$(echo "$b - $a" | bc)")
+  done
+  qm=$(printf '%s\n' "${q[@]}" | median)
+  fm=$(printf '%s\n' "${f[@]}" | median)
+  ratio=$(echo "scale=2; $fm / $qm" | bc)
+  printf '%-8s %10.3f %10.3f %8s\n' "$t" "$qm" "$fm" "$ratio"
+  if ! qemu-img compare -q -f qcow2 -F "$t" "$src" "$work/f.$t"; then
+    echo "  ferry output differs from the source!" >&2; fail=1
+  fi
+  rm -f "$work/q.$t" "$work/f.$t"
+done
+echo "ratio = ferry / qemu-img (median wall time, ferry includes JVM start-up); < 1 means ferry is faster"
+exit $fail
