@@ -19,6 +19,9 @@ import dev.ferry.server.http.VersionsResource;
 import dev.ferry.server.identity.IdentityResolver;
 import dev.ferry.server.identity.NoAuthResolver;
 import dev.ferry.server.identity.StaticTokenResolver;
+import dev.ferry.server.identity.KeystoneResolver;
+import dev.ferry.server.identity.TokenCache;
+import dev.ferry.server.policy.Policy;
 import dev.ferry.server.tasks.ImportSourceCheck;
 import dev.ferry.server.tasks.Job;
 import dev.ferry.server.tasks.TaskReaper;
@@ -66,6 +69,11 @@ public final class FerryServer implements AutoCloseable {
         this.web = web;
     }
 
+    private static IdentityResolver keystone(FerryConfig.Keystone k, Clock clock) {
+        return KeystoneResolver.create(new KeystoneResolver.Settings(k.url(), k.user(), k.password(), k.project(),
+                k.userDomain(), k.projectDomain(), k.timeout()), clock, new TokenCache(clock, k.cacheTtl(), k.cacheSize()));
+    }
+
     /** Builds every component from the config and starts serving. */
     public static FerryServer start(FerryConfig config, Clock clock) {
         if (!SLF4JBridgeHandler.isInstalled()) { // Helidon logs through java.util.logging
@@ -89,9 +97,16 @@ public final class FerryServer implements AutoCloseable {
                     throw new UncheckedIOException("cannot read identity.tokens_file", e);
                 }
             }
+            case "keystone" -> keystone(config.identity().keystone(), clock);
             default -> throw new IllegalStateException("identity.type=" + config.identity().type()
-                    + " is not available yet; use noauth or static");
+                    + " is not available; use noauth, static or keystone");
         };
+        Policy policy;
+        try {
+            policy = Policy.load(config.tasks().access() == FerryConfig.TaskAccess.MEMBER, config.identity().policyFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read policy.file", e);
+        }
 
         JsonMapper json = Json.standard();
         Database database = Database.open(config.database());
@@ -115,7 +130,7 @@ public final class FerryServer implements AutoCloseable {
                     nodeId);
             ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard);
             ImageService imageService = new ImageService(imageRepository, store);
-            TaskService taskService = new TaskService(taskRepository, clock, config.tasks().access(), sourceCheck,
+            TaskService taskService = new TaskService(taskRepository, clock, policy, sourceCheck,
                     workers::wake, json);
             TaskReaper reaper = new TaskReaper(taskRepository, clock, config.tasks().reaperInterval());
 

@@ -60,6 +60,12 @@ public final class ConfigKeys {
         d.put("keystone.user", "");
         d.put("keystone.password", "");
         d.put("keystone.project", "");
+        d.put("keystone.user_domain", "Default");
+        d.put("keystone.project_domain", "Default");
+        d.put("keystone.cache_seconds", "300");
+        d.put("keystone.cache_size", "10000");
+        d.put("keystone.timeout_seconds", "10");
+        d.put("policy.file", "");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 

@@ -40,8 +40,17 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
     public record Store(String type, Path fileRoot) {
     }
 
-    /** How callers are identified. */
-    public record Identity(String type, Path tokensFile) {
+    /** How callers are identified, and the policy file (null: Glance's defaults) that says what they may do. */
+    public record Identity(String type, Path tokensFile, Keystone keystone, Path policyFile) {
+    }
+
+    /** Keystone's v3 URL and Ferry's service account there; the validated-token cache. */
+    public record Keystone(String url, String user, String password, String project, String userDomain,
+                           String projectDomain, Duration cacheTtl, int cacheSize, Duration timeout) {
+        @Override
+        public String toString() {
+            return "Keystone[url=" + url + ", user=" + user + ", project=" + project + "]";
+        }
     }
 
     /** Who may use the tasks API. */
@@ -110,7 +119,23 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
         if (identityType.equals("static") && tokens.isEmpty()) {
             throw new ConfigException("identity.type=static needs identity.tokens_file");
         }
-        Identity identity = new Identity(identityType, tokens.isEmpty() ? null : Path.of(tokens));
+        Keystone keystone = new Keystone(r.str("keystone.url"), r.str("keystone.user"), r.str("keystone.password"),
+                r.str("keystone.project"), r.str("keystone.user_domain"), r.str("keystone.project_domain"),
+                Duration.ofSeconds(r.intIn("keystone.cache_seconds", 0, 86400)),
+                r.intIn("keystone.cache_size", 1, 1_000_000),
+                Duration.ofSeconds(r.intIn("keystone.timeout_seconds", 1, 300)));
+        if (identityType.equals("keystone")) {
+            if (!keystone.url().startsWith("http://") && !keystone.url().startsWith("https://")) {
+                throw new ConfigException("identity.type=keystone needs keystone.url (e.g. http://127.0.0.1:5000/v3)");
+            }
+            if (keystone.user().isEmpty() || keystone.password().isEmpty() || keystone.project().isEmpty()) {
+                throw new ConfigException("identity.type=keystone needs keystone.user, keystone.password and "
+                        + "keystone.project");
+            }
+        }
+        String policyFile = r.str("policy.file");
+        Identity identity = new Identity(identityType, tokens.isEmpty() ? null : Path.of(tokens), keystone,
+                policyFile.isEmpty() ? null : Path.of(policyFile));
         return new FerryConfig(server, database, tasks, importing, url, store, identity);
     }
 

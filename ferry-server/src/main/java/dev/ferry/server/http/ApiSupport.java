@@ -4,6 +4,7 @@ import dev.ferry.server.identity.AccessDeniedException;
 import dev.ferry.server.images.ImageNotFoundException;
 import dev.ferry.server.identity.Identity;
 import dev.ferry.server.identity.IdentityResolver;
+import dev.ferry.server.identity.IdentityUnavailableException;
 import dev.ferry.server.identity.UnauthenticatedException;
 import dev.ferry.server.tasks.InvalidTaskRequestException;
 import dev.ferry.server.tasks.TaskNotFoundException;
@@ -73,7 +74,18 @@ public final class ApiSupport {
         routing.error(TaskNotFoundException.class, (req, res, e) -> sendError(req, res, Status.NOT_FOUND_404, e.getMessage(), null));
         routing.error(InvalidTaskRequestException.class, (req, res, e) -> sendError(req, res, Status.BAD_REQUEST_400, e.getMessage(), null));
         routing.error(AccessDeniedException.class, (req, res, e) -> sendError(req, res, Status.FORBIDDEN_403, e.getMessage(), null));
-        routing.error(UnauthenticatedException.class, (req, res, e) -> sendError(req, res, Status.UNAUTHORIZED_401, e.getMessage(), null));
+        routing.error(UnauthenticatedException.class, (req, res, e) -> {
+            String challenge = identities.challenge();
+            if (challenge != null && !res.isSent()) {
+                res.header(HeaderNames.WWW_AUTHENTICATE, challenge);
+            }
+            sendError(req, res, Status.UNAUTHORIZED_401, e.getMessage(), null);
+        });
+        routing.error(IdentityUnavailableException.class, (req, res, e) -> {
+            LOG.warn("{} {}: {}", req.prologue().method().text(), req.path().rawPath(), e.getMessage());
+            sendError(req, res, Status.SERVICE_UNAVAILABLE_503,
+                    "The identity service is unavailable; the token could not be checked.", null);
+        });
         routing.error(Exception.class, (req, res, e) -> {
             LOG.error("{} {} failed", req.prologue().method().text(), req.path().rawPath(), e);
             sendError(req, res, Status.INTERNAL_SERVER_ERROR_500, "The server failed to process the request.", null);

@@ -11,6 +11,11 @@ public interface IdentityResolver {
     /** @param header case-insensitive header lookup */
     Identity resolve(Function<String, Optional<String>> header);
 
+    /** The {@code WWW-Authenticate} value sent with a 401, or null for none. */
+    default String challenge() {
+        return null;
+    }
+
     /** Splits a comma list of roles, trimming blanks, at most 64 of them. */
     static Set<String> roles(String list) {
         Set<String> roles = new LinkedHashSet<>();

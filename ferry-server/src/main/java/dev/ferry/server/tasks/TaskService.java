@@ -3,6 +3,7 @@ package dev.ferry.server.tasks;
 import dev.ferry.server.config.FerryConfig;
 import dev.ferry.server.identity.AccessDeniedException;
 import dev.ferry.server.identity.Identity;
+import dev.ferry.server.policy.Policy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,31 +29,50 @@ public final class TaskService {
 
     private final TaskRepository repository;
     private final Clock clock;
-    private final FerryConfig.TaskAccess access;
+    private final Policy policy;
     private final ImportSourceCheck sourceCheck;
     private final Runnable onCreated;
     private final JsonMapper json;
 
+    /** With Glance's default rules, {@code tasks_api_access} opened to members by {@code access=MEMBER}. */
     public TaskService(TaskRepository repository, Clock clock, FerryConfig.TaskAccess access,
+                       ImportSourceCheck sourceCheck, Runnable onCreated, JsonMapper json) {
+        this(repository, clock, defaultPolicy(access), sourceCheck, onCreated, json);
+    }
+
+    public TaskService(TaskRepository repository, Clock clock, Policy policy,
                        ImportSourceCheck sourceCheck, Runnable onCreated, JsonMapper json) {
         this.json = json;
         this.repository = repository;
         this.clock = clock;
-        this.access = access;
+        this.policy = policy;
         this.sourceCheck = sourceCheck;
         this.onCreated = onCreated;
     }
 
-    /** Glance's {@code tasks_api_access}: admins always; members only when configured. */
+    private static Policy defaultPolicy(FerryConfig.TaskAccess access) {
+        try {
+            return Policy.load(access == FerryConfig.TaskAccess.MEMBER, null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // no file is read
+        }
+    }
+
+    /** Glance's {@code tasks_api_access}: admins by default; checked before anything else. */
     public void checkAccess(Identity who) {
-        if (access == FerryConfig.TaskAccess.ADMIN && !who.isAdmin()) {
+        if (!policy.allows("tasks_api_access", who)) {
             throw new AccessDeniedException(ACCESS_DENIED);
         }
+    }
+
+    private boolean seesAll(Identity who) {
+        return policy.isAdmin(who);
     }
 
     /** Creates a pending task after the synchronous checks of its input. */
     public Task create(Identity who, TaskType type, ObjectNode input, String requestId) {
         checkAccess(who);
+        policy.enforce("add_task", who);
         if (type == TaskType.IMPORT) {
             checkImportInput(input);
         }
@@ -87,6 +107,7 @@ public final class TaskService {
     /** One task, if the caller may see it. */
     public Task get(Identity who, String id) {
         checkAccess(who);
+        policy.enforce("get_task", who);
         return find(who, id).orElseThrow(() -> new TaskNotFoundException(id));
     }
 
@@ -94,12 +115,13 @@ public final class TaskService {
         if (id == null || !UUID_TEXT.matcher(id).matches()) {
             return Optional.empty();
         }
-        return repository.find(UUID.fromString(id)).filter(t -> who.isAdmin() || t.owner().equals(who.projectId()));
+        return repository.find(UUID.fromString(id)).filter(t -> seesAll(who) || t.owner().equals(who.projectId()));
     }
 
     /** A page of the tasks the caller may see. */
     public List<Task> list(Identity who, TaskListRequest r) {
         checkAccess(who);
+        policy.enforce("get_tasks", who);
         Task marker = null;
         if (r.marker() != null) {
             if (!UUID_TEXT.matcher(r.marker()).matches()) {
@@ -108,7 +130,7 @@ public final class TaskService {
             marker = find(who, r.marker()).orElseThrow(() -> new InvalidTaskRequestException(
                     "Task with the given id " + r.marker() + " was not found"));
         }
-        TaskQuery q = new TaskQuery(who.isAdmin() ? null : who.projectId(), r.status(), r.type(), r.columnFilters(),
+        TaskQuery q = new TaskQuery(seesAll(who) ? null : who.projectId(), r.status(), r.type(), r.columnFilters(),
                 r.sortKey(), r.ascending(), Math.min(r.limit(), TaskQuery.MAX_LIMIT), marker);
         return repository.list(q);
     }
