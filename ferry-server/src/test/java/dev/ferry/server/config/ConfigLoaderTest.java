@@ -72,6 +72,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void keystoneNeedsItsUrlAndServiceAccountAndDefaultsItsDomainsAndCache() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("identity.type", "keystone")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("keystone.url");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("identity.type", "keystone",
+                "keystone.url", "http://127.0.0.1:5000/v3"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("keystone.user");
+        FerryConfig c = ConfigLoader.load(null, Map.of("FERRY_KEYSTONE_PASSWORD", "pw"), Map.of("identity.type",
+                "keystone", "keystone.url", "http://127.0.0.1:5000/v3", "keystone.user", "ferry",
+                "keystone.project", "service", "policy.file", "/etc/ferry/policy.json")).config();
+        assertThat(c.identity().keystone().userDomain()).isEqualTo("Default");
+        assertThat(c.identity().keystone().projectDomain()).isEqualTo("Default");
+        assertThat(c.identity().keystone().cacheTtl()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(c.identity().keystone().toString()).doesNotContain("pw");
+        assertThat(c.identity().policyFile()).isEqualTo(Path.of("/etc/ferry/policy.json"));
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("keystone.cache_seconds", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("keystone.cache_seconds");
+    }
+
+    @Test
     void envNamesFollowTheContractAndSecretsAreMasked() {
         assertThat(ConfigKeys.envName("import.profile")).isEqualTo("FERRY_IMPORT_PROFILE");
         assertThat(ConfigKeys.envName("url.allowed_hosts")).isEqualTo("FERRY_URL_ALLOWED_HOSTS");
