@@ -60,14 +60,21 @@ final class KeystoneFixture {
 
     /** Runs {@code tools/keystone.sh start|stop}; true when it exits 0. */
     static boolean script(String action) {
+        return script(action, java.util.Map.of());
+    }
+
+    /** Runs the script with extra environment, e.g. {@code FERRY_IMAGE_URL} for the catalog. */
+    static boolean script(String action, java.util.Map<String, String> env) {
         Path script = findScript();
         if (script == null) {
             System.err.println("tools/keystone.sh not found above " + Path.of("").toAbsolutePath());
             return false;
         }
         try {
-            Process p = new ProcessBuilder("bash", script.toString(), action).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder b = new ProcessBuilder("bash", script.toString(), action).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+            b.environment().putAll(env);
+            Process p = b.start();
             if (!p.waitFor(15, TimeUnit.MINUTES)) { // a first start installs Debian packages
                 p.destroyForcibly();
                 return false;

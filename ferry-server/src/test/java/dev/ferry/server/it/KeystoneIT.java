@@ -11,6 +11,7 @@ import dev.ferry.server.TestServer.Reply;
 import dev.ferry.server.it.KeystoneFixture.Token;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -187,6 +188,42 @@ class KeystoneIT {
         } finally {
             data.stop(0);
         }
+    }
+
+    /** python-glanceclient finds Ferry through Keystone's catalog, as tempest and users do. */
+    @Test
+    @Order(7)
+    void theGlanceCliAuthenticatesWithKeystoneAndFindsFerryInTheCatalog() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/glance")),
+                "the glance CLI (python3-glanceclient) is not installed");
+        try (TestServer s = ferry(Clock.systemUTC())) {
+            assertThat(KeystoneFixture.script("start", Map.of("FERRY_IMAGE_URL", s.base()))).isTrue();
+            Token admin = KeystoneFixture.token("admin", "admin", "admin");
+            String id = s.postJson("/v2/tasks", BODY, "X-Auth-Token", admin.id()).json().get("id").asString();
+            String[] adminLogin = {"OS_USERNAME=admin", "OS_PASSWORD=admin", "OS_PROJECT_NAME=admin"};
+            String listed = glance(adminLogin, "task-list");
+            assertThat(listed).contains(id).contains(admin.projectId());
+            String denied = glance(new String[] {"OS_USERNAME=demo-member", "OS_PASSWORD=demo", "OS_PROJECT_NAME=demo"},
+                    "task-list");
+            assertThat(denied).contains("403").contains("tasks_api_access");
+        }
+    }
+
+    private static String glance(String[] login, String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("glance"));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Map<String, String> env = b.environment();
+        env.keySet().removeIf(k -> k.startsWith("OS_"));
+        env.putAll(Map.of("OS_AUTH_URL", KeystoneFixture.URL, "OS_USER_DOMAIN_NAME", "Default",
+                "OS_PROJECT_DOMAIN_NAME", "Default", "OS_IMAGE_API_VERSION", "2", "OS_INTERFACE", "public"));
+        for (String kv : login) {
+            env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
     }
 
     /** Last: it stops Keystone, and starts it again. */
