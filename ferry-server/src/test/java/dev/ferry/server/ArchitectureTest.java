@@ -40,6 +40,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void identityAndPolicyStandAlone() {
+        noClasses().that().resideInAnyPackage("dev.ferry.server.identity..", "dev.ferry.server.policy..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.ferry.server.http..", "dev.ferry.server.cli..",
+                        "dev.ferry.server.tasks..", "dev.ferry.server.images..", "dev.ferry.server.db..",
+                        "io.helidon..", "org.jdbi..", "java.sql..")
+                .check(SERVER);
+    }
+
+    @Test
     void domainRecordsKnowNoHttpNorJdbc() {
         noClasses().that().haveFullyQualifiedName("dev.ferry.server.tasks.Task")
                 .or().haveFullyQualifiedName("dev.ferry.server.tasks.TaskStatus")

@@ -82,7 +82,7 @@ public final class ApiSupport {
             sendError(req, res, Status.UNAUTHORIZED_401, e.getMessage(), null);
         });
         routing.error(IdentityUnavailableException.class, (req, res, e) -> {
-            LOG.warn("{} {}: {}", req.prologue().method().text(), req.path().rawPath(), e.getMessage());
+            LOG.warn("{} {}: {}", req.prologue().method().text(), req.prologue().uriPath().rawPath(), e.getMessage());
             sendError(req, res, Status.SERVICE_UNAVAILABLE_503,
                     "The identity service is unavailable; the token could not be checked.", null);
         });
