@@ -4,6 +4,7 @@
 #   tools/keystone.sh start   install Debian's keystone if missing, start it, provision users
 #   tools/keystone.sh stop    stop the uwsgi process this script started (its recorded PID only)
 #   tools/keystone.sh env     print the URL and credentials as shell assignments
+#   tools/keystone.sh tempest print a tempest.conf fragment for this Keystone (a starting point)
 #
 # Keystone runs as Debian's WSGI app /usr/bin/keystone-wsgi-public under uwsgi (python3 plugin),
 # one process and one thread: its database is sqlite, in WAL mode, and a second writer would hit
@@ -181,6 +182,35 @@ FERRY_KEYSTONE_PROJECT=service
 EOF
 }
 
+print_tempest() {
+  cat <<EOF
+[auth]
+admin_username = admin
+admin_password = admin
+admin_project_name = admin
+admin_domain_name = Default
+use_dynamic_credentials = true
+
+[identity]
+uri_v3 = $URL
+auth_version = v3
+region = RegionOne
+
+[identity-feature-enabled]
+api_v2 = false
+
+[service_available]
+glance = true
+nova = false
+neutron = false
+cinder = false
+swift = false
+
+[image]
+region = RegionOne
+EOF
+}
+
 stop() {
   if [ -f "$PIDFILE" ]; then
     local pid kids
@@ -206,5 +236,6 @@ case "${1:-}" in
     ;;
   stop) stop ;;
   env) print_env ;;
-  *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+  tempest) print_tempest ;;
+  *) echo "usage: $0 start|stop|env|tempest" >&2; exit 2 ;;
 esac
