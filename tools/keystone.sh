@@ -175,6 +175,7 @@ PY
 
 print_env() {
   cat <<EOF
+FERRY_IDENTITY_TYPE=keystone
 FERRY_KEYSTONE_URL=$URL
 FERRY_KEYSTONE_USER=ferry
 FERRY_KEYSTONE_PASSWORD=ferry-service
