@@ -60,6 +60,7 @@ public final class ConfigKeys {
         d.put("keystone.user", "");
         d.put("keystone.password", "");
         d.put("keystone.project", "");
+        d.put("images.max_upload_bytes", "1099511627776");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 
