@@ -119,7 +119,6 @@ public final class ImagesResource implements HttpService {
         UUID id = doc.hasNonNull("id") ? UUID.fromString(doc.get("id").asString()) : null;
         Image image = images.create(who, id, attributes);
         res.header(HeaderNames.LOCATION, api.baseUrl(req) + "/v2/images/" + image.id());
-        res.header("OpenStack-image-import-methods", "");
         api.send(res, Status.CREATED_201, view(image));
     }
 

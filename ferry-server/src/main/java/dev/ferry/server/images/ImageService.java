@@ -40,6 +40,8 @@ public final class ImageService {
     public static final int MAX_MEMBERS = 128;
     public static final int MAX_KEY_LENGTH = 255;
     public static final int MAX_VALUE_LENGTH = 65_535;
+    /** Names and values of all custom properties together (they are stored in one bounded column). */
+    public static final int MAX_PROPERTIES_CHARS = 131_072;
 
     private final ImageRepository repository;
     private final BlobStore store;
@@ -174,7 +176,13 @@ public final class ImageService {
             throw new ImageRequestException(ImageRequestException.Kind.TOO_LARGE,
                     "Maximum number of properties exceeded (" + MAX_PROPERTIES + ").");
         }
+        long total = 0;
         for (Map.Entry<String, String> p : a.properties().entrySet()) {
+            total += p.getKey().length() + p.getValue().length();
+            if (total > MAX_PROPERTIES_CHARS) {
+                throw new ImageRequestException(ImageRequestException.Kind.TOO_LARGE, "The image's custom properties "
+                        + "are longer than " + MAX_PROPERTIES_CHARS + " characters in all.");
+            }
             if (p.getKey().isEmpty() || p.getKey().length() > MAX_KEY_LENGTH) {
                 throw ImageRequestException.badRequest("A property name must be 1 to " + MAX_KEY_LENGTH
                         + " characters long.");

@@ -231,6 +231,10 @@ abstract class ImagesApiContract {
             props.append(i == 0 ? "" : ",").append("\"p").append(i).append("\": \"v\"");
         }
         assertThat(create(p, props.append("}").toString()).status()).isEqualTo(413);
+        String v = "v".repeat(60_000);
+        assertThat(create(p, "{\"a\": \"" + v + "\", \"b\": \"" + v + "\", \"c\": \"" + v + "\"}").status())
+                .isEqualTo(413);
+        assertThat(create(p, "{\"a\": \"" + "v".repeat(65_536) + "\"}").status()).isEqualTo(400);
     }
 
     @Test
