@@ -99,6 +99,13 @@ public final class ImagesResource implements HttpService {
         };
     }
 
+    /** Glance registers its image GET and DELETE routes with body_reject. */
+    private static void rejectBody(ServerRequest req) {
+        if (req.headers().contentLength().orElse(0) > 0 || req.headers().contains(HeaderNames.TRANSFER_ENCODING)) {
+            throw ApiException.badRequest("A body is not expected with this request.");
+        }
+    }
+
     private static String id(ServerRequest req) {
         return req.path().pathParameters().get("id");
     }
@@ -123,6 +130,7 @@ public final class ImagesResource implements HttpService {
     }
 
     private void show(ServerRequest req, ServerResponse res) {
+        rejectBody(req);
         Image image = images.get(api.identity(req), id(req));
         api.send(res, Status.OK_200, view(image));
     }
@@ -144,6 +152,7 @@ public final class ImagesResource implements HttpService {
     }
 
     private void delete(ServerRequest req, ServerResponse res) throws IOException {
+        rejectBody(req);
         images.delete(api.identity(req), id(req));
         res.status(Status.NO_CONTENT_204).send();
     }
@@ -170,6 +179,7 @@ public final class ImagesResource implements HttpService {
     }
 
     private void removeTag(ServerRequest req, ServerResponse res) {
+        rejectBody(req);
         String tag = req.path().pathParameters().get("tag");
         if (!images.removeTag(api.identity(req), id(req), tag)) {
             throw new ApiException(Status.NOT_FOUND_404, "Tag " + tag + " not found.");
@@ -180,6 +190,7 @@ public final class ImagesResource implements HttpService {
     // --- members
 
     private void listMembers(ServerRequest req, ServerResponse res) {
+        rejectBody(req);
         List<ImageMember> members = images.members(api.identity(req), id(req));
         ObjectNode body = api.json().createObjectNode();
         ArrayNode list = body.putArray("members");
@@ -189,6 +200,7 @@ public final class ImagesResource implements HttpService {
     }
 
     private void showMember(ServerRequest req, ServerResponse res) {
+        rejectBody(req);
         ImageMember m = images.member(api.identity(req), id(req), req.path().pathParameters().get("member"));
         api.send(res, Status.OK_200, memberView(m));
     }
@@ -216,6 +228,7 @@ public final class ImagesResource implements HttpService {
     }
 
     private void deleteMember(ServerRequest req, ServerResponse res) {
+        rejectBody(req);
         images.deleteMember(api.identity(req), id(req), req.path().pathParameters().get("member"));
         res.status(Status.NO_CONTENT_204).send();
     }
@@ -234,6 +247,7 @@ public final class ImagesResource implements HttpService {
     // --- list
 
     private void list(ServerRequest req, ServerResponse res) {
+        rejectBody(req);
         Identity who = api.identity(req);
         List<String[]> params = QueryString.parse(req.query().rawValue(), MAX_QUERY_PARAMS);
         Map<String, String> equals = new HashMap<>();
@@ -435,6 +449,10 @@ public final class ImagesResource implements HttpService {
             throw new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415, "Unsupported Content-Type: image data must be "
                     + "sent as application/octet-stream.");
         }
+        if (req.headers().contentLength().orElse(0) > images.maxUploadBytes()) {
+            throw new ImageRequestException(ImageRequestException.Kind.TOO_LARGE, "Image exceeds the storage quota: "
+                    + "uploads are limited to " + images.maxUploadBytes() + " bytes.");
+        }
         Long declared = null;
         Optional<String> size = req.headers().first(HeaderNames.create("x-openstack-image-size"));
         if (size.isPresent()) {
@@ -451,6 +469,7 @@ public final class ImagesResource implements HttpService {
     }
 
     private void download(ServerRequest req, ServerResponse res) throws IOException {
+        rejectBody(req);
         Identity who = api.identity(req);
         Image image = images.get(who, id(req));
         images.checkDownload(who, image);

@@ -63,6 +63,11 @@ public final class ImageService {
         this.maxUploadBytes = maxUploadBytes;
     }
 
+    /** The upload size cap ({@code images.max_upload_bytes}). */
+    public long maxUploadBytes() {
+        return maxUploadBytes;
+    }
+
     // --- reading
 
     /**

@@ -438,6 +438,8 @@ abstract class ImagesApiContract {
         assertThat(img.get("size").isNull()).isTrue();
         assertThat(upload(p, id, new byte[] {1, 2, 3}, "x-openstack-image-size", Long.toString(CAP + 1)).status())
                 .isEqualTo(413);
+        assertThat(upload(p, id, big).status()).isEqualTo(413); // refused on its Content-Length
+        assertThat(show(p, id).get("status").asString()).isEqualTo("queued");
         // a non-owner may not upload
         assertThat(upload(project(), id, new byte[] {1}).status()).isEqualTo(404);
         // and after all that, a good upload works
@@ -500,6 +502,37 @@ abstract class ImagesApiContract {
         assertThat(download(p, "member", id).statusCode()).isEqualTo(200);
         assertThat(server.send("GET", "/v2/images/" + id + "/actions/reactivate", null, as(p, "member")).status())
                 .isEqualTo(405);
+    }
+
+    @Test
+    void aClientThatDisconnectsMidUploadLeavesTheImageQueued() throws Exception {
+        String p = project();
+        String id = createImage(p, "{\"disk_format\": \"raw\", \"container_format\": \"bare\"}");
+        URI base = URI.create(server.base());
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("PUT /v2/images/" + id + "/file HTTP/1.1\r\nHost: " + base.getAuthority()
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\nX-Tenant-Id: " + p
+                    + "\r\nX-Roles: member\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(randomBytes(10_000, 6));
+            out.flush();
+        }
+        org.awaitility.Awaitility.await("image back to queued").atMost(Duration.ofSeconds(60))
+                .until(() -> show(p, id).get("status").asString(), "queued"::equals);
+        assertThat(show(p, id).get("checksum").isNull()).isTrue();
+        assertThat(upload(p, id, new byte[] {1, 2, 3}).status()).isEqualTo(204);
+    }
+
+    @Test
+    void getAndDeleteRefuseABody() {
+        String p = project();
+        String id = createImage(p, "{}");
+        Reply get = server.send("GET", "/v2/images/" + id, "{}", as(p, "member"));
+        assertThat(get.status()).isEqualTo(400);
+        assertThat(get.message()).isEqualTo("A body is not expected with this request.");
+        assertThat(server.send("DELETE", "/v2/images/" + id, "{}", as(p, "member")).status()).isEqualTo(400);
+        assertThat(server.send("GET", "/v2/images", "x", as(p, "member")).status()).isEqualTo(400);
+        assertThat(show(p, id).get("status").asString()).isEqualTo("queued");
     }
 
     // --- tags
