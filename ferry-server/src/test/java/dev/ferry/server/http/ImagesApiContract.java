@@ -523,6 +523,57 @@ abstract class ImagesApiContract {
         assertThat(upload(p, id, new byte[] {1, 2, 3}).status()).isEqualTo(204);
     }
 
+    /** An upload held open half-way on a raw socket, so that the test can act while the image is saving. */
+    java.net.Socket startUpload(String project, String id, int length, byte[] first) throws IOException {
+        URI base = URI.create(server.base());
+        java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort());
+        java.io.OutputStream out = socket.getOutputStream();
+        out.write(("PUT /v2/images/" + id + "/file HTTP/1.1\r\nHost: " + base.getAuthority()
+                + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + length + "\r\nX-Tenant-Id: "
+                + project + "\r\nX-Roles: member\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(first);
+        out.flush();
+        org.awaitility.Awaitility.await("image saving").atMost(Duration.ofSeconds(60))
+                .until(() -> show(project, id).get("status").asString(), "saving"::equals);
+        return socket;
+    }
+
+    @Test
+    void aSecondUploadWhileSavingIsAConflict() throws Exception {
+        String p = project();
+        String id = createImage(p, "{\"disk_format\": \"raw\", \"container_format\": \"bare\"}");
+        byte[] data = randomBytes(200_000, 7);
+        try (java.net.Socket socket = startUpload(p, id, data.length, java.util.Arrays.copyOf(data, 1000))) {
+            Reply second = upload(p, id, new byte[] {1, 2, 3});
+            assertThat(second.status()).isEqualTo(409);
+            assertThat(second.message()).contains("saving");
+            socket.getOutputStream().write(data, 1000, data.length - 1000);
+            socket.getOutputStream().flush();
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(status).isEqualTo("HTTP/1.1 204");
+        }
+        JsonNode img = show(p, id);
+        assertThat(img.get("status").asString()).isEqualTo("active");
+        assertThat(img.get("checksum").asString()).isEqualTo(hex("MD5", data));
+        assertThat(dir.resolve("images").resolve(id)).exists(); // where the next test checks for leftovers
+    }
+
+    @Test
+    void deletingDuringAnUploadAnswersGoneAndLeavesNoData() throws Exception {
+        String p = project();
+        String id = createImage(p, "{\"disk_format\": \"raw\", \"container_format\": \"bare\"}");
+        byte[] data = randomBytes(200_000, 8);
+        try (java.net.Socket socket = startUpload(p, id, data.length, java.util.Arrays.copyOf(data, 1000))) {
+            assertThat(server.send("DELETE", "/v2/images/" + id, null, as(p, "member")).status()).isEqualTo(204);
+            socket.getOutputStream().write(data, 1000, data.length - 1000);
+            socket.getOutputStream().flush();
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(status).isEqualTo("HTTP/1.1 410");
+        }
+        assertThat(server.get("/v2/images/" + id, as(p, "member")).status()).isEqualTo(404);
+        assertThat(dir.resolve("images").resolve(id)).doesNotExist();
+    }
+
     @Test
     void getAndDeleteRefuseABody() {
         String p = project();
