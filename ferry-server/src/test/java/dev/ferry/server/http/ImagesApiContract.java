@@ -719,6 +719,16 @@ abstract class ImagesApiContract {
         assertThat(ids(server.get("/v2/images?" + q, as(p, "member")))).containsExactly(b, a);
         // another project sees none of these shared images
         assertThat(ids(server.get("/v2/images?" + q, as(project(), "member")))).isEmpty();
+        // an admin of another project sees them all
+        assertThat(ids(server.get("/v2/images?" + q, as(project(), "admin")))).containsExactly(b, a);
+        assertThat(ids(server.get("/v2/images?" + q + "&member_status=all&visibility=shared", as(project(), "admin"))))
+                .containsExactly(b, a);
+        // community images are listed for everyone on request
+        String community = createImage(p, "{\"visibility\": \"community\"}");
+        assertThat(ids(server.get("/v2/images?" + q, as(project(), "member")))).isEmpty();
+        assertThat(ids(server.get("/v2/images?" + q + "&visibility=community", as(project(), "member"))))
+                .containsExactly(community);
+        assertThat(ids(server.get("/v2/images?" + q + "&visibility=all", as(p, "member")))).contains(community, a, b);
 
         for (String bad : List.of("limit=-1", "limit=abc", "marker=" + UUID.randomUUID(), "marker=nope",
                 "sort_key=foo", "sort_dir=up", "sort=name:sideways", "sort=name&sort_key=status",
