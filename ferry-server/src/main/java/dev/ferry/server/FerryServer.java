@@ -129,7 +129,7 @@ public final class FerryServer implements AutoCloseable {
             TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
                     nodeId);
             ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard);
-            ImageService imageService = new ImageService(imageRepository, store);
+            ImageService imageService = new ImageService(imageRepository, store, clock, config.images().maxUploadBytes());
             TaskService taskService = new TaskService(taskRepository, clock, policy, sourceCheck,
                     workers::wake, json);
             TaskReaper reaper = new TaskReaper(taskRepository, clock, config.tasks().reaperInterval());
@@ -146,7 +146,7 @@ public final class FerryServer implements AutoCloseable {
                         r.register("/", new VersionsResource(api));
                         r.register("/v2/schemas", new SchemasResource(schemas));
                         r.register("/v2/tasks", new TasksResource(taskService, api, schemas));
-                        r.register("/v2/images", new ImagesResource(imageService, api));
+                        r.register("/v2/images", new ImagesResource(imageService, api, schemas));
                         r.any((req, res) -> {
                             throw new ApiException(Status.NOT_FOUND_404, "The resource could not be found.");
                         });

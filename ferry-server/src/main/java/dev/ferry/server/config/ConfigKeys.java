@@ -66,6 +66,7 @@ public final class ConfigKeys {
         d.put("keystone.cache_size", "10000");
         d.put("keystone.timeout_seconds", "10");
         d.put("policy.file", "");
+        d.put("images.max_upload_bytes", "1099511627776");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /** The typed, validated configuration. Build it with {@link ConfigLoader}. */
 public record FerryConfig(Server server, Database database, Tasks tasks, Import importing, Url url,
-                          Store store, Identity identity) {
+                          Store store, Identity identity, Images images) {
 
     /** HTTP listener and request bounds. */
     public record Server(String host, int port, Path dataDir, long maxBodyBytes, int maxJsonDepth) {
@@ -51,6 +51,10 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
         public String toString() {
             return "Keystone[url=" + url + ", user=" + user + ", project=" + project + "]";
         }
+    }
+
+    /** Images API bounds. */
+    public record Images(long maxUploadBytes) {
     }
 
     /** Who may use the tasks API. */
@@ -136,7 +140,8 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
         String policyFile = r.str("policy.file");
         Identity identity = new Identity(identityType, tokens.isEmpty() ? null : Path.of(tokens), keystone,
                 policyFile.isEmpty() ? null : Path.of(policyFile));
-        return new FerryConfig(server, database, tasks, importing, url, store, identity);
+        Images images = new Images(r.longIn("images.max_upload_bytes", 1, Long.MAX_VALUE));
+        return new FerryConfig(server, database, tasks, importing, url, store, identity, images);
     }
 
     private static int parseInt(String key, String text, int min, int max) {

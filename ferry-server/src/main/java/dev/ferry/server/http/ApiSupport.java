@@ -2,6 +2,8 @@ package dev.ferry.server.http;
 
 import dev.ferry.server.identity.AccessDeniedException;
 import dev.ferry.server.images.ImageNotFoundException;
+import dev.ferry.server.images.ImageRequestException;
+import dev.ferry.server.images.MemberNotFoundException;
 import dev.ferry.server.identity.Identity;
 import dev.ferry.server.identity.IdentityResolver;
 import dev.ferry.server.identity.IdentityUnavailableException;
@@ -71,6 +73,8 @@ public final class ApiSupport {
         });
         routing.error(ApiException.class, (req, res, e) -> sendError(req, res, e.status(), e.getMessage(), e.allow()));
         routing.error(ImageNotFoundException.class, (req, res, e) -> sendError(req, res, Status.NOT_FOUND_404, e.getMessage(), null));
+        routing.error(ImageRequestException.class, (req, res, e) -> sendError(req, res, ImagesResource.status(e), e.getMessage(), null));
+        routing.error(MemberNotFoundException.class, (req, res, e) -> sendError(req, res, Status.NOT_FOUND_404, e.getMessage(), null));
         routing.error(TaskNotFoundException.class, (req, res, e) -> sendError(req, res, Status.NOT_FOUND_404, e.getMessage(), null));
         routing.error(InvalidTaskRequestException.class, (req, res, e) -> sendError(req, res, Status.BAD_REQUEST_400, e.getMessage(), null));
         routing.error(AccessDeniedException.class, (req, res, e) -> sendError(req, res, Status.FORBIDDEN_403, e.getMessage(), null));
@@ -127,6 +131,11 @@ public final class ApiSupport {
             throw new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415,
                     "Unsupported Content-Type " + type.get().mediaType().text() + ": send application/json.");
         }
+        return readJsonBody(req);
+    }
+
+    /** Like {@link #readJson} without the Content-Type check (for PATCH's own media types). */
+    public JsonNode readJsonBody(ServerRequest req) {
         OptionalLong length = req.headers().contentLength();
         if (length.isPresent() && length.getAsLong() > maxBodyBytes) {
             throw tooLarge();

@@ -25,7 +25,10 @@ public final class Schemas {
     private final byte[] tasks;
     private final byte[] image;
     private final byte[] images;
+    private final byte[] member;
+    private final byte[] members;
     private final Schema taskValidator;
+    private final Schema imageValidator;
 
     public Schemas(JsonMapper json) {
         JsonNode taskNode = read(json, "schemas/task.json");
@@ -33,6 +36,11 @@ public final class Schemas {
         this.tasks = json.writeValueAsBytes(read(json, "schemas/tasks.json"));
         this.image = json.writeValueAsBytes(read(json, "schemas/image.json"));
         this.images = json.writeValueAsBytes(read(json, "schemas/images.json"));
+        this.member = json.writeValueAsBytes(read(json, "schemas/member.json"));
+        this.members = json.writeValueAsBytes(read(json, "schemas/members.json"));
+        // the image schema is enforced as served: its additionalProperties (custom properties are strings)
+        this.imageValidator = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
+                .getSchema(read(json, "schemas/image.json"));
         ObjectNode raw = ((ObjectNode) taskNode).deepCopy();
         raw.put("additionalProperties", false);
         this.taskValidator = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(raw);
@@ -65,9 +73,25 @@ public final class Schemas {
         return images.clone();
     }
 
+    public byte[] memberDocument() {
+        return member.clone();
+    }
+
+    public byte[] membersDocument() {
+        return members.clone();
+    }
+
+    /** The first violation of the image schema, phrased for the client, or empty if valid. */
+    public Optional<String> validateImage(JsonNode body) {
+        return firstError(imageValidator.validate(body), "image");
+    }
+
     /** The first violation of the task schema, phrased for the client, or empty if valid. */
     public Optional<String> validateTask(JsonNode body) {
-        List<Error> errors = taskValidator.validate(body);
+        return firstError(taskValidator.validate(body), "task");
+    }
+
+    private static Optional<String> firstError(List<Error> errors, String schema) {
         if (errors.isEmpty()) {
             return Optional.empty();
         }
@@ -77,6 +101,6 @@ public final class Schemas {
         if (!where.isEmpty() && !where.equals("$") && !message.startsWith(where)) {
             message = where + ": " + message;
         }
-        return Optional.of("Provided object does not match schema 'task': " + message);
+        return Optional.of("Provided object does not match schema '" + schema + "': " + message);
     }
 }

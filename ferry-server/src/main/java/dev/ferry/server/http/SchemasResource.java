@@ -7,7 +7,8 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** {@code /v2/schemas/task(s)} (served from the enforced schema files) and {@code /v2/schemas/image(s)}. */
+/** {@code /v2/schemas/task(s)} (served from the enforced schema files) {@code /v2/schemas/image(s)} (the image schema is enforced too) and
+ * {@code /v2/schemas/member(s)}. */
 public final class SchemasResource implements HttpService {
 
     private final Schemas schemas;
@@ -22,6 +23,10 @@ public final class SchemasResource implements HttpService {
                 .get("/tasks", this::tasks)
                 .get("/image", this::image)
                 .get("/images", this::images)
+                .get("/member", (req, res) -> sendJson(res, schemas.memberDocument()))
+                .get("/members", (req, res) -> sendJson(res, schemas.membersDocument()))
+                .any("/member", SchemasResource::notAllowed)
+                .any("/members", SchemasResource::notAllowed)
                 .any("/image", SchemasResource::notAllowed)
                 .any("/images", SchemasResource::notAllowed)
                 .any("/task", SchemasResource::notAllowed)

@@ -3,15 +3,19 @@ package dev.ferry.server.images;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The {@code images} table. */
+/** The {@code images} table with its {@code image_tags} and {@code image_members}. */
 public final class ImageRepository {
 
     private static final TypeReference<Map<String, String>> PROPERTIES = new TypeReference<>() {
@@ -29,10 +33,10 @@ public final class ImageRepository {
     public void insert(Handle h, Image i) {
         h.createUpdate("INSERT INTO images (id, name, status, visibility, owner, disk_format, container_format, size, "
                         + "virtual_size, checksum, os_hash_algo, os_hash_value, location, min_ram, min_disk, protected, "
-                        + "properties, created_at, updated_at) VALUES (:id, :name, :status, :visibility, :owner, "
-                        + ":disk_format, :container_format, :size, :virtual_size, :checksum, :os_hash_algo, "
+                        + "properties, created_at, updated_at, os_hidden) VALUES (:id, :name, :status, :visibility, "
+                        + ":owner, :disk_format, :container_format, :size, :virtual_size, :checksum, :os_hash_algo, "
                         + ":os_hash_value, :location, :min_ram, :min_disk, :protected, :properties, :created_at, "
-                        + ":updated_at)")
+                        + ":updated_at, :os_hidden)")
                 .bind("id", i.id().toString())
                 .bind("name", i.name())
                 .bind("status", i.status())
@@ -52,17 +56,264 @@ public final class ImageRepository {
                 .bind("properties", json.writeValueAsString(i.properties()))
                 .bind("created_at", i.createdAt().toEpochMilli())
                 .bind("updated_at", i.updatedAt().toEpochMilli())
+                .bind("os_hidden", i.osHidden())
                 .execute();
+        insertTags(h, i);
+    }
+
+    /** Inserts in its own transaction; false if an image with this id exists already. */
+    public boolean insert(Image i) {
+        return jdbi.inTransaction(h -> {
+            if (h.createQuery("SELECT COUNT(*) FROM images WHERE id = :id").bind("id", i.id().toString())
+                    .mapTo(Integer.class).one() > 0) {
+                return false;
+            }
+            insert(h, i);
+            return true;
+        });
+    }
+
+    private static void insertTags(Handle h, Image i) {
+        for (String tag : i.tags()) {
+            h.createUpdate("INSERT INTO image_tags (image_id, tag) VALUES (:id, :tag)")
+                    .bind("id", i.id().toString()).bind("tag", tag).execute();
+        }
     }
 
     public Optional<Image> find(UUID id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM images WHERE id = :id")
                 .bind("id", id.toString())
-                .map((rs, ctx) -> map(rs))
+                .map((rs, ctx) -> map(rs, tagsOf(h, rs.getString("id"))))
                 .findOne());
     }
 
-    private Image map(ResultSet rs) throws SQLException {
+    private static List<String> tagsOf(Handle h, String id) {
+        return h.createQuery("SELECT tag FROM image_tags WHERE image_id = :id ORDER BY tag")
+                .bind("id", id).mapTo(String.class).list();
+    }
+
+    /**
+     * Replaces every column and the tags of {@code changed}, if the image is still in
+     * {@code expectedStatus} (a concurrent upload, status change or delete makes this return false).
+     */
+    public boolean update(Image changed, String expectedStatus) {
+        return jdbi.inTransaction(h -> {
+            int n = h.createUpdate("UPDATE images SET name = :name, status = :status, visibility = :visibility, "
+                            + "owner = :owner, disk_format = :disk_format, container_format = :container_format, "
+                            + "size = :size, virtual_size = :virtual_size, checksum = :checksum, "
+                            + "os_hash_algo = :os_hash_algo, os_hash_value = :os_hash_value, location = :location, "
+                            + "min_ram = :min_ram, min_disk = :min_disk, protected = :protected, "
+                            + "properties = :properties, updated_at = :updated_at, os_hidden = :os_hidden "
+                            + "WHERE id = :id AND status = :expected")
+                    .bind("id", changed.id().toString())
+                    .bind("expected", expectedStatus)
+                    .bind("name", changed.name())
+                    .bind("status", changed.status())
+                    .bind("visibility", changed.visibility())
+                    .bind("owner", changed.owner())
+                    .bind("disk_format", changed.diskFormat())
+                    .bind("container_format", changed.containerFormat())
+                    .bind("size", changed.size())
+                    .bind("virtual_size", changed.virtualSize())
+                    .bind("checksum", changed.checksum())
+                    .bind("os_hash_algo", changed.osHashAlgo())
+                    .bind("os_hash_value", changed.osHashValue())
+                    .bind("location", changed.location())
+                    .bind("min_ram", changed.minRam())
+                    .bind("min_disk", changed.minDisk())
+                    .bind("protected", changed.isProtected())
+                    .bind("properties", json.writeValueAsString(changed.properties()))
+                    .bind("updated_at", changed.updatedAt().toEpochMilli())
+                    .bind("os_hidden", changed.osHidden())
+                    .execute();
+            if (n == 0) {
+                return false;
+            }
+            h.createUpdate("DELETE FROM image_tags WHERE image_id = :id").bind("id", changed.id().toString()).execute();
+            insertTags(h, changed);
+            return true;
+        });
+    }
+
+    /** Deletes the image with its tags and members; false if it was gone already. */
+    public boolean delete(UUID id) {
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("DELETE FROM image_tags WHERE image_id = :id").bind("id", id.toString()).execute();
+            h.createUpdate("DELETE FROM image_members WHERE image_id = :id").bind("id", id.toString()).execute();
+            return h.createUpdate("DELETE FROM images WHERE id = :id").bind("id", id.toString()).execute() > 0;
+        });
+    }
+
+    public List<Image> list(ImageQuery q) {
+        if (q.limit() == 0) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT * FROM images WHERE 1 = 1");
+        Map<String, Object> binds = new HashMap<>();
+        String memberOf = "EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member = :viewer"
+                + (q.memberStatus().equals("all") ? "" : " AND m.status = :member_status") + ")";
+        if (!q.memberStatus().equals("all")) {
+            binds.put("member_status", q.memberStatus());
+        }
+        if (q.viewer() != null) {
+            binds.put("viewer", q.viewer());
+            String visible = "(owner = :viewer OR visibility = 'public' OR (visibility = 'shared' AND " + memberOf + ")";
+            if (q.visibility() == null) {
+                sql.append(" AND ").append(visible).append(')');
+            } else if (q.visibility().equals("all")) {
+                sql.append(" AND ").append(visible).append(" OR visibility = 'community')");
+            } else if (q.visibility().equals("community")) {
+                sql.append(" AND visibility = 'community'");
+            } else {
+                sql.append(" AND ").append(visible).append(") AND visibility = :visibility");
+                binds.put("visibility", q.visibility());
+            }
+        } else if (q.visibility() != null && !q.visibility().equals("all")) {
+            sql.append(" AND visibility = :visibility");
+            binds.put("visibility", q.visibility());
+        } else if (q.visibility() == null) {
+            sql.append(" AND visibility <> 'community'"); // as Glance: community images are listed on request
+        }
+        for (Map.Entry<String, String> f : q.equals().entrySet()) {
+            sql.append(" AND ").append(f.getKey()).append(" = :eq_").append(f.getKey()); // whitelisted columns
+            binds.put("eq_" + f.getKey(), f.getValue());
+        }
+        for (Map.Entry<String, List<String>> f : q.in().entrySet()) {
+            sql.append(" AND ").append(f.getKey()).append(" IN (");
+            for (int i = 0; i < f.getValue().size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(":in_").append(f.getKey()).append('_').append(i);
+                binds.put("in_" + f.getKey() + "_" + i, f.getValue().get(i));
+            }
+            sql.append(')');
+        }
+        for (int i = 0; i < q.times().size(); i++) {
+            ImageQuery.TimeFilter t = q.times().get(i);
+            sql.append(" AND ").append(t.column()).append(' ').append(ImageQuery.TimeFilter.OPERATORS.get(t.operator()))
+                    .append(" :t_").append(i);
+            binds.put("t_" + i, t.millis());
+        }
+        for (int i = 0; i < q.tags().size(); i++) {
+            sql.append(" AND EXISTS (SELECT 1 FROM image_tags t WHERE t.image_id = images.id AND t.tag = :tag_")
+                    .append(i).append(')');
+            binds.put("tag_" + i, q.tags().get(i));
+        }
+        if (q.isProtected() != null) {
+            sql.append(" AND protected = :protected");
+            binds.put("protected", q.isProtected());
+        }
+        if (q.osHidden() != null) {
+            sql.append(" AND os_hidden = :os_hidden");
+            binds.put("os_hidden", q.osHidden());
+        }
+        if (q.sizeMin() != null) {
+            sql.append(" AND size >= :size_min");
+            binds.put("size_min", q.sizeMin());
+        }
+        if (q.sizeMax() != null) {
+            sql.append(" AND size <= :size_max");
+            binds.put("size_max", q.sizeMax());
+        }
+        List<ImageQuery.Sort> sort = new ArrayList<>(q.sort());
+        if (sort.stream().noneMatch(s -> s.key() == ImageQuery.SortKey.ID)) {
+            sort.add(new ImageQuery.Sort(ImageQuery.SortKey.ID, sort.isEmpty() || sort.getLast().ascending()));
+        }
+        if (q.marker() != null) {
+            // keyset pagination: (k1, k2, ...) after the marker's values, each key in its own direction
+            sql.append(" AND (");
+            for (int i = 0; i < sort.size(); i++) {
+                sql.append(i == 0 ? "(" : " OR (");
+                for (int j = 0; j < i; j++) {
+                    sql.append(sort.get(j).key().expression()).append(" = :m_").append(j).append(" AND ");
+                }
+                ImageQuery.Sort s = sort.get(i);
+                sql.append(s.key().expression()).append(s.ascending() ? " > " : " < ").append(":m_").append(i).append(')');
+                binds.put("m_" + i, s.key().valueOf(q.marker()));
+            }
+            sql.append(')');
+        }
+        sql.append(" ORDER BY ");
+        for (int i = 0; i < sort.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(sort.get(i).key().expression())
+                    .append(sort.get(i).ascending() ? " ASC" : " DESC");
+        }
+        sql.append(" FETCH FIRST :limit ROWS ONLY");
+        return jdbi.withHandle(h -> {
+            Query query = h.createQuery(sql.toString());
+            binds.forEach(query::bind);
+            List<Image> page = query.bind("limit", q.limit()).map((rs, ctx) -> map(rs, List.of())).list();
+            if (page.isEmpty()) {
+                return page;
+            }
+            Map<String, List<String>> tags = new HashMap<>();
+            Query tq = h.createQuery("SELECT image_id, tag FROM image_tags WHERE image_id IN (<ids>) ORDER BY tag")
+                    .bindList("ids", page.stream().map(i -> i.id().toString()).toList());
+            tq.map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+                    .forEach(r -> tags.computeIfAbsent(r[0], k -> new ArrayList<>()).add(r[1]));
+            return page.stream().map(i -> withTags(i, tags.getOrDefault(i.id().toString(), List.of()))).toList();
+        });
+    }
+
+    private static Image withTags(Image i, List<String> tags) {
+        return new Image(i.id(), i.name(), i.status(), i.visibility(), i.owner(), i.diskFormat(), i.containerFormat(),
+                i.size(), i.virtualSize(), i.checksum(), i.osHashAlgo(), i.osHashValue(), i.location(), i.minRam(),
+                i.minDisk(), i.isProtected(), i.properties(), i.createdAt(), i.updatedAt(), i.osHidden(), tags);
+    }
+
+    // --- members
+
+    public List<ImageMember> members(UUID imageId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM image_members WHERE image_id = :id ORDER BY created_at, member")
+                .bind("id", imageId.toString()).map((rs, ctx) -> mapMember(rs)).list());
+    }
+
+    public Optional<ImageMember> member(UUID imageId, String member) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM image_members WHERE image_id = :id AND member = :m")
+                .bind("id", imageId.toString()).bind("m", member).map((rs, ctx) -> mapMember(rs)).findOne());
+    }
+
+    /** Adds the member unless present or the image has {@code maxMembers} already; the outcome says which. */
+    public MemberAdd addMember(ImageMember m, int maxMembers) {
+        return jdbi.inTransaction(h -> {
+            // lock the image row so that concurrent adds count each other
+            h.createQuery("SELECT id FROM images WHERE id = :id FOR UPDATE").bind("id", m.imageId().toString())
+                    .mapTo(String.class).findOne();
+            List<String> existing = h.createQuery("SELECT member FROM image_members WHERE image_id = :id")
+                    .bind("id", m.imageId().toString()).mapTo(String.class).list();
+            if (existing.contains(m.memberId())) {
+                return MemberAdd.DUPLICATE;
+            }
+            if (existing.size() >= maxMembers) {
+                return MemberAdd.TOO_MANY;
+            }
+            h.createUpdate("INSERT INTO image_members (image_id, member, status, created_at, updated_at) "
+                            + "VALUES (:id, :m, :s, :c, :u)")
+                    .bind("id", m.imageId().toString()).bind("m", m.memberId()).bind("s", m.status())
+                    .bind("c", m.createdAt().toEpochMilli()).bind("u", m.updatedAt().toEpochMilli()).execute();
+            return MemberAdd.ADDED;
+        });
+    }
+
+    /** What {@link #addMember} did. */
+    public enum MemberAdd { ADDED, DUPLICATE, TOO_MANY }
+
+    public boolean updateMember(UUID imageId, String member, String status, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE image_members SET status = :s, updated_at = :u "
+                        + "WHERE image_id = :id AND member = :m")
+                .bind("s", status).bind("u", now.toEpochMilli()).bind("id", imageId.toString()).bind("m", member)
+                .execute() > 0);
+    }
+
+    public boolean deleteMember(UUID imageId, String member) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM image_members WHERE image_id = :id AND member = :m")
+                .bind("id", imageId.toString()).bind("m", member).execute() > 0);
+    }
+
+    private static ImageMember mapMember(ResultSet rs) throws SQLException {
+        return new ImageMember(UUID.fromString(rs.getString("image_id")), rs.getString("member"), rs.getString("status"),
+                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")));
+    }
+
+    private Image map(ResultSet rs, List<String> tags) throws SQLException {
         String props = rs.getString("properties");
         return new Image(UUID.fromString(rs.getString("id")), rs.getString("name"), rs.getString("status"),
                 rs.getString("visibility"), rs.getString("owner"), rs.getString("disk_format"),
@@ -70,7 +321,8 @@ public final class ImageRepository {
                 rs.getString("checksum"), rs.getString("os_hash_algo"), rs.getString("os_hash_value"),
                 rs.getString("location"), rs.getInt("min_ram"), rs.getInt("min_disk"), rs.getBoolean("protected"),
                 props == null ? Map.of() : json.readValue(props, PROPERTIES),
-                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")),
+                rs.getBoolean("os_hidden"), tags);
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {

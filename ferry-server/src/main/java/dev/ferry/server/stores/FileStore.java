@@ -167,6 +167,11 @@ public final class FileStore implements BlobStore {
         return sweepTemporaryFiles(Duration.ZERO);
     }
 
+    /** Where the blob under {@code key} lives (for random-access reads such as inspection). */
+    public Path path(String key) {
+        return pathOf(key);
+    }
+
     private Path pathOf(String key) {
         Path p = root.resolve(validateKey(key));
         if (!root.equals(p.getParent())) {

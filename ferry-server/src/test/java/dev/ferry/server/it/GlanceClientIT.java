@@ -131,6 +131,64 @@ class GlanceClientIT {
                 .containsPattern("\\|\\s*os_hash_algo\\s*\\|\\s*sha512\\s*\\|");
     }
 
+    @Test
+    void createUploadDownloadUpdateTagAndShareAnImage() throws Exception {
+        Result created = glance("image-create", "--name", "gc-image", "--disk-format", "raw", "--container-format",
+                "bare", "--property", "os_distro=fedora");
+        assertThat(created.exit()).as(created.output()).isZero();
+        assertThat(created.output())
+                .containsPattern("\\|\\s*status\\s*\\|\\s*queued\\s*\\|")
+                .containsPattern("\\|\\s*os_distro\\s*\\|\\s*fedora\\s*\\|");
+        Matcher m = ID.matcher(created.output());
+        assertThat(m.find()).as(created.output()).isTrue();
+        String id = m.group(1);
+
+        Path data = work.resolve("upload.raw");
+        Files.write(data, RAW);
+        Result uploaded = glance("image-upload", "--file", data.toString(), id);
+        assertThat(uploaded.exit()).as(uploaded.output()).isZero();
+        Result shown = glance("image-show", id);
+        assertThat(shown.output())
+                .containsPattern("\\|\\s*status\\s*\\|\\s*active\\s*\\|")
+                .containsPattern("\\|\\s*size\\s*\\|\\s*" + RAW.length + "\\s*\\|")
+                .containsPattern("\\|\\s*checksum\\s*\\|\\s*" + md5(RAW) + "\\s*\\|");
+
+        // glanceclient checks the downloaded bytes against Content-MD5
+        Path back = work.resolve("download.raw");
+        Result downloaded = glance("image-download", "--file", back.toString(), id);
+        assertThat(downloaded.exit()).as(downloaded.output()).isZero();
+        assertThat(Files.readAllBytes(back)).isEqualTo(RAW);
+
+        // image-update sends a JSON patch (application/openstack-images-v2.1-json-patch)
+        Result updated = glance("image-update", "--name", "gc-renamed", "--property", "hw_disk_bus=scsi",
+                "--remove-property", "os_distro", id);
+        assertThat(updated.exit()).as(updated.output()).isZero();
+        assertThat(updated.output())
+                .containsPattern("\\|\\s*name\\s*\\|\\s*gc-renamed\\s*\\|")
+                .containsPattern("\\|\\s*hw_disk_bus\\s*\\|\\s*scsi\\s*\\|")
+                .doesNotContain("os_distro");
+
+        Result tagged = glance("image-tag-update", id, "blue");
+        assertThat(tagged.exit()).as(tagged.output()).isZero();
+        assertThat(glance("image-show", id).output()).containsPattern("\\|\\s*tags\\s*\\|\\s*\\[\\W?blue\\W?\\]\\s*\\|");
+
+        Result shared = glance("member-create", id, "friend-project");
+        assertThat(shared.exit()).as(shared.output()).isZero();
+        assertThat(shared.output()).containsPattern(id + "\\s*\\|\\s*friend-project\\s*\\|\\s*pending");
+        Result members = glance("member-list", "--image-id", id);
+        assertThat(members.exit()).as(members.output()).isZero();
+        assertThat(members.output()).contains("friend-project");
+
+        // a refused change is reported with Glance's message
+        Result refused = glance("image-update", "--property", "os_glance_x=1", id);
+        assertThat(refused.exit()).as(refused.output()).isEqualTo(1);
+        assertThat(refused.output()).contains("403").contains("reserved");
+
+        Result list = glance("image-list");
+        assertThat(list.exit()).as(list.output()).isZero();
+        assertThat(list.output()).contains(id).contains("gc-renamed");
+    }
+
     private static String md5(byte[] data) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(data));
     }
@@ -163,7 +221,8 @@ class GlanceClientIT {
     }
 
     private static Result glance(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("glance", "--os-image-url", server.base().toString().replaceAll("/$", ""),
+        // stdin closed (<&-): glanceclient's image-create would otherwise read image data from a piped stdin
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "exec \"$0\" \"$@\" <&-", "glance", "--os-image-url", server.base().toString().replaceAll("/$", ""),
                 "--os-auth-token", "x"));
         command.addAll(List.of(args));
         Path home = Files.createDirectories(work.resolve("home"));
