@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * The Swift all-in-one of {@code tools/swift-saio.sh}, started once per JVM for the integration
  * tests and stopped when the JVM exits, unless it was already running (then it is left alone).
  * When it cannot be started (not root and packages missing, no apt, a port taken) the tests that
- * need it are skipped, with the reason printed on stderr.
+ * need it are skipped, with the reason printed on stderr, unless {@code -Dferry.saio.required=true}
+ * (set by .ci/run): then they fail.
  */
 public final class Saio {
 
@@ -50,6 +51,9 @@ public final class Saio {
                 System.err.println("\n*** SWIFT SAIO UNAVAILABLE: Swift/S3 integration tests are SKIPPED ***\n*** "
                         + failure + "\n");
             }
+        }
+        if (failure != null && Boolean.getBoolean("ferry.saio.required")) {
+            throw new IllegalStateException("Swift SAIO required (ferry.saio.required=true) but unavailable: " + failure);
         }
         assumeTrue(failure == null, () -> "Swift SAIO unavailable: " + failure);
     }
