@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * Swift auth v1.0 (tempauth, swauth, Rackspace's legacy auth): a GET of the auth URL with
  * {@code X-Auth-User}/{@code X-Auth-Key} answers {@code X-Auth-Token} and {@code X-Storage-Url}.
- * The session is kept until Swift rejects its token.
+ * The session is kept until Swift rejects its token or, when the answer says when it expires
+ * ({@code X-Auth-Token-Expires}, seconds), until five minutes before that, so that a long upload
+ * does not start a segment with a token about to expire.
  */
 public final class TempAuthV1 implements SwiftAuth {
 
@@ -24,6 +26,8 @@ public final class TempAuthV1 implements SwiftAuth {
     private final Duration timeout;
     private final HttpClient http;
     private SwiftSession current;
+    private long renewAtNanos = Long.MAX_VALUE;
+    private Duration lifetime = Duration.ofDays(3650);
 
     public TempAuthV1(URI authUrl, String user, String key, Duration timeout) {
         this.authUrl = Objects.requireNonNull(authUrl, "authUrl");
@@ -36,8 +40,10 @@ public final class TempAuthV1 implements SwiftAuth {
 
     @Override
     public synchronized SwiftSession session() throws IOException {
-        if (current == null) {
+        if (current == null || System.nanoTime() - renewAtNanos >= 0) {
+            long started = System.nanoTime();
             current = authenticate();
+            renewAtNanos = started + lifetime.toNanos();
         }
         return current;
     }
@@ -77,10 +83,25 @@ public final class TempAuthV1 implements SwiftAuth {
         if (token.isEmpty() || storage.isEmpty()) {
             throw new SwiftException("Swift authentication at " + authUrl + " gave no token or no storage URL", status);
         }
+        lifetime = response.headers().firstValue("X-Auth-Token-Expires").map(TempAuthV1::renewAfter)
+                .orElse(Duration.ofDays(3650));
         try {
             return new SwiftSession(token.get().strip(), URI.create(storage.get().strip()));
         } catch (IllegalArgumentException e) {
             throw new SwiftException("Swift authentication at " + authUrl + " gave an unusable answer: " + e.getMessage(), status);
+        }
+    }
+
+    /** Renew five minutes before expiry (half-way for short tokens); unparsable values mean "no expiry known". */
+    static Duration renewAfter(String expiresSeconds) {
+        try {
+            long seconds = Long.parseLong(expiresSeconds.trim());
+            if (seconds <= 0) {
+                return Duration.ZERO;
+            }
+            return Duration.ofSeconds(seconds > 600 ? seconds - 300 : seconds / 2);
+        } catch (NumberFormatException e) {
+            return Duration.ofDays(3650);
         }
     }
 }
