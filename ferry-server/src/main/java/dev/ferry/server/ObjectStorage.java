@@ -34,9 +34,17 @@ final class ObjectStorage {
     static BlobStore store(FerryConfig config, Clock clock, List<AutoCloseable> closeables) throws IOException {
         FerryConfig.Store store = config.store();
         return switch (store.type()) {
-            case "swift" -> new SwiftStore(swiftClient(config, closeables), store.swift().container(),
-                    store.swift().segmentBytes());
-            case "s3" -> new S3Store(s3Client(config, closeables), store.s3().bucket(), store.s3().partBytes());
+            case "swift" -> {
+                SwiftStore swift = new SwiftStore(swiftClient(config, closeables), store.swift().container(),
+                        store.swift().segmentBytes());
+                inBackground("swift-segment-sweep", () -> swift.sweepAbandonedSegments(ABANDONED_AFTER, clock));
+                yield swift;
+            }
+            case "s3" -> {
+                S3Store s3 = new S3Store(s3Client(config, closeables), store.s3().bucket(), store.s3().partBytes());
+                inBackground("s3-upload-sweep", () -> s3.abortAbandonedUploads(ABANDONED_AFTER, clock));
+                yield s3;
+            }
             default -> {
                 FileStore fileStore = new FileStore(store.fileRoot(), clock);
                 // leftovers of puts killed mid-way; a live put on another node writes at least once per read timeout
@@ -47,6 +55,27 @@ final class ObjectStorage {
                 yield fileStore;
             }
         };
+    }
+
+    /** Uploads older than this are taken for leftovers of a killed process (no live upload takes a day). */
+    static final Duration ABANDONED_AFTER = Duration.ofHours(24);
+
+    private interface Sweep {
+        int run() throws IOException;
+    }
+
+    /** Startup clean-up that must not delay startup nor stop it when object storage is down. */
+    private static void inBackground(String name, Sweep sweep) {
+        Thread.ofVirtual().name(name).start(() -> {
+            try {
+                int n = sweep.run();
+                if (n > 0) {
+                    LOG.info("{}: removed {} abandoned upload(s)/segment(s)", name, n);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{} failed: {}", name, e.toString());
+            }
+        });
     }
 
     /** Reads projects' Swift accounts with the operator's credentials, when {@code swift.auth_url} is set. */

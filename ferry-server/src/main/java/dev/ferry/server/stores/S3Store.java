@@ -3,6 +3,9 @@ package dev.ferry.server.stores;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +17,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -159,6 +163,31 @@ public final class S3Store implements BlobStore {
         } catch (SdkException e) {
             throw new IOException("S3 DELETE s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Aborts multipart uploads of this bucket started more than {@code minAge} ago: uploads of a
+     * process killed mid-put, whose parts S3 would otherwise keep (and bill) forever. Pass an age
+     * longer than any upload can take.
+     *
+     * @return how many uploads were aborted
+     */
+    public int abortAbandonedUploads(Duration minAge, Clock clock) throws IOException {
+        Instant cutoff = clock.instant().minus(minAge);
+        ensureBucket();
+        int aborted = 0;
+        try {
+            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)).uploads()) {
+                if (upload.initiated() != null && upload.initiated().isBefore(cutoff)) {
+                    s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+                    LOG.info("aborted abandoned multipart upload {} of s3://{}/{}", upload.uploadId(), bucket, upload.key());
+                    aborted++;
+                }
+            }
+        } catch (SdkException e) {
+            throw new IOException("cannot list or abort multipart uploads of bucket " + bucket + ": " + e.getMessage(), e);
+        }
+        return aborted;
     }
 
     private void ensureBucket() throws IOException {

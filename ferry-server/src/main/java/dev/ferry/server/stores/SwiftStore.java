@@ -10,6 +10,12 @@ import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,8 +43,8 @@ import tools.jackson.databind.node.ArrayNode;
  * <p>Atomic in the {@link BlobStore} sense: the key changes only with the final PUT (plain object,
  * server-side copy of a single segment, or manifest). If anything fails before, the segments
  * uploaded so far are deleted and the key keeps its previous blob; segments of a replaced SLO are
- * deleted after the new one is in place. Segments left by a crashed node stay in the segments
- * container under their upload id (nothing references them).
+ * deleted after the new one is in place. Segments left by a killed process stay in the segments
+ * container under their upload id until {@link #sweepAbandonedSegments} removes them.
  */
 public final class SwiftStore implements BlobStore {
 
@@ -229,6 +235,102 @@ public final class SwiftStore implements BlobStore {
         boolean failed = result == null || result.path("Response Status").asString("").matches("^[45].*");
         if (failed || (errors != null && errors.isArray() && !errors.isEmpty())) {
             throw new SwiftException("DELETE " + container + "/" + key + " did not delete everything: " + reply.text(), 200);
+        }
+    }
+
+    /**
+     * Deletes segments that no manifest uses: uploads of a process killed mid-put. An upload's
+     * segments are deleted together, and only when its newest segment is older than {@code minAge}
+     * and the key's current manifest does not name this upload; pass an age longer than one segment
+     * can take to upload, so that uploads still running on other nodes are kept.
+     *
+     * @return how many segments were deleted
+     */
+    public int sweepAbandonedSegments(Duration minAge, Clock clock) throws IOException {
+        Instant cutoff = clock.instant().minus(minAge);
+        ensureContainers();
+        int deleted = 0;
+        String marker = "";
+        List<String> group = new ArrayList<>();
+        String groupPrefix = null;
+        Instant groupNewest = Instant.MIN;
+        while (true) {
+            Reply page = swift.exchange(Call.of("GET", SwiftClient.encodeName(segments) + "?format=json&limit=1000&marker="
+                    + SwiftClient.encodeName(marker)));
+            if (page.status() == 204 || page.status() == 404) {
+                break;
+            }
+            expect(page, 200, segments);
+            JsonNode list = parse(page.body());
+            if (list == null || !list.isArray() || list.isEmpty()) {
+                break;
+            }
+            String last = marker;
+            for (JsonNode entry : list) {
+                String name = entry.path("name").asString("");
+                if (name.compareTo(last) <= 0) {
+                    throw new SwiftException("listing of " + segments + " is not in order at " + name, page.status());
+                }
+                last = name;
+                String prefix = uploadPrefix(name);
+                if (prefix == null) {
+                    continue; // not written by this store
+                }
+                if (!prefix.equals(groupPrefix)) {
+                    deleted += sweepGroup(groupPrefix, group, groupNewest, cutoff);
+                    groupPrefix = prefix;
+                    group = new ArrayList<>();
+                    groupNewest = Instant.MIN;
+                }
+                if (group.size() <= MAX_SEGMENTS) { // more cannot come from this store; the rest waits for a later sweep
+                    group.add(name);
+                }
+                Instant modified = lastModified(entry.path("last_modified").asString(""));
+                groupNewest = modified.isAfter(groupNewest) ? modified : groupNewest;
+            }
+            marker = last;
+        }
+        deleted += sweepGroup(groupPrefix, group, groupNewest, cutoff);
+        return deleted;
+    }
+
+    private int sweepGroup(String prefix, List<String> names, Instant newest, Instant cutoff) throws IOException {
+        if (prefix == null || names.isEmpty() || !newest.isBefore(cutoff)) {
+            return 0;
+        }
+        String key = prefix.substring(0, prefix.indexOf('/'));
+        String upload = prefix.substring(key.length() + 1, prefix.length() - 1);
+        for (String used : sloSegments(key)) {
+            if (used.startsWith(key + "/" + upload + "/")) {
+                return 0; // the live blob
+            }
+        }
+        deleteSegments(names);
+        LOG.info("deleted {} abandoned segment(s) of upload {} of {}", names.size(), upload, key);
+        return names.size();
+    }
+
+    /** {@code key/uploadId/} of a segment name this store writes ({@code key/uuid/nnnnnnnn}), else null. */
+    static String uploadPrefix(String name) {
+        String[] parts = name.split("/", -1);
+        if (parts.length != 3 || parts[1].length() != 36 || !parts[2].matches("[0-9]{8}")) {
+            return null;
+        }
+        try {
+            FileStore.validateKey(parts[0]);
+            UUID.fromString(parts[1]);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return parts[0] + "/" + parts[1] + "/";
+    }
+
+    /** Swift's listing time, UTC without a zone ({@code 2026-11-22T22:56:51.123450}); unparsable = now (kept). */
+    private static Instant lastModified(String text) {
+        try {
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return Instant.MAX;
         }
     }
 

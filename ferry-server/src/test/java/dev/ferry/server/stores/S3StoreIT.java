@@ -111,6 +111,17 @@ class S3StoreIT {
         assertThat(read("img")).isEqualTo(previous);
     }
 
+    @Test
+    void sweepAbortsAbandonedUploads() throws IOException {
+        store.put("x", new ByteArrayInputStream(new byte[10])); // creates the bucket
+        s3.createMultipartUpload(b -> b.bucket(store.bucket()).key("killed-mid-put"));
+        java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(2));
+
+        assertThat(store.abortAbandonedUploads(java.time.Duration.ofHours(1), later)).isZero();
+        assertThat(store.abortAbandonedUploads(java.time.Duration.ofMinutes(1), later)).isEqualTo(1);
+        assertThat(s3.listMultipartUploads(b -> b.bucket(store.bucket())).uploads()).isEmpty();
+    }
+
     private byte[] read(String key) throws IOException {
         try (InputStream in = store.get(key)) {
             return in.readAllBytes();

@@ -114,6 +114,26 @@ class SwiftStoreIT {
         assertThat(list(store.segmentContainer(), "")).isEmpty();
     }
 
+    @Test
+    void sweepDeletesAbandonedUploadsOnly() throws IOException {
+        store.put("live", new ByteArrayInputStream(bytes(3 * SEGMENT, 9))); // an SLO in use
+        String abandoned = "dead/" + UUID.randomUUID() + "/";
+        for (String name : List.of(abandoned + "00000000", abandoned + "00000001", "not-ours.txt")) {
+            assertThat(swift.exchange(Call.of("PUT", SwiftClient.objectPath(store.segmentContainer(), name))
+                    .body(new org.apache.hc.core5.http.io.entity.ByteArrayEntity(new byte[10], null))).status())
+                    .isEqualTo(201);
+        }
+        java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(2));
+
+        assertThat(store.sweepAbandonedSegments(java.time.Duration.ofHours(1), later)).as("all recent: kept").isZero();
+        assertThat(store.sweepAbandonedSegments(java.time.Duration.ofMinutes(1), later)).isEqualTo(2);
+
+        assertThat(list(store.segmentContainer(), "dead/")).isEmpty();
+        assertThat(list(store.segmentContainer(), "live/")).hasSize(3);
+        assertThat(list(store.segmentContainer(), "not-ours")).hasSize(1);
+        assertThat(read("live")).hasSize(3 * SEGMENT);
+    }
+
     /** Yields {@code data}, then fails instead of ending. */
     private static final class SequenceStream extends InputStream {
         private final ByteArrayInputStream in;
