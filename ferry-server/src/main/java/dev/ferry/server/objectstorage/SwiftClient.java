@@ -107,24 +107,19 @@ public final class SwiftClient implements Closeable {
 
     /** Sends {@code call}, reads the whole reply (at most {@link #MAX_SMALL_REPLY} bytes) and closes it. */
     public Reply exchange(Call call) throws IOException {
-        try (ClassicHttpResponse response = open(call)) {
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (Header h : response.getHeaders()) {
-                headers.putIfAbsent(h.getName().toLowerCase(java.util.Locale.ROOT), h.getValue());
-            }
+        try (Response response = open(call)) {
             byte[] body = new byte[0];
-            HttpEntity entity = response.getEntity();
-            if (entity != null && !"HEAD".equals(call.method())) {
-                try (InputStream in = entity.getContent()) {
+            if (!"HEAD".equals(call.method())) {
+                try (InputStream in = response.body()) {
                     body = in.readNBytes(MAX_SMALL_REPLY + 1);
                 } catch (IOException e) {
                     throw translate(e, call);
                 }
                 if (body.length > MAX_SMALL_REPLY) {
-                    throw new SwiftException(describe(call) + ": reply larger than " + MAX_SMALL_REPLY + " bytes", response.getCode());
+                    throw new SwiftException(describe(call) + ": reply larger than " + MAX_SMALL_REPLY + " bytes", response.status());
                 }
             }
-            return new Reply(response.getCode(), headers, body);
+            return new Reply(response.status(), response.headers(), body);
         }
     }
 
@@ -132,15 +127,107 @@ public final class SwiftClient implements Closeable {
      * Sends {@code call} and returns the open response; the caller closes it. A 401 is retried once
      * with a fresh token when the body is absent or repeatable.
      */
-    public ClassicHttpResponse open(Call call) throws IOException {
+    public Response open(Call call) throws IOException {
         SwiftSession session = auth.session();
-        ClassicHttpResponse response = send(call, session);
-        if (response.getCode() == 401 && (call.body() == null || call.body().isRepeatable())) {
+        Response response = send(call, session);
+        if (response.status() == 401 && (call.body() == null || call.body().isRepeatable())) {
             response.close();
             auth.invalidate(session);
             response = send(call, auth.session());
         }
         return response;
+    }
+
+    /**
+     * An open response. Closing it before its body was read to the end aborts the exchange (closes
+     * the connection) instead of reading the rest, which could be gigabytes.
+     */
+    public static final class Response implements Closeable {
+        private final HttpUriRequestBase request;
+        private final ClassicHttpResponse response;
+        private boolean eof;
+        private boolean closed;
+
+        Response(HttpUriRequestBase request, ClassicHttpResponse response) {
+            this.request = request;
+            this.response = response;
+            HttpEntity entity = response.getEntity();
+            this.eof = entity == null || entity.getContentLength() == 0;
+        }
+
+        public int status() {
+            return response.getCode();
+        }
+
+        /** The first value of a header, or null. */
+        public String header(String name) {
+            Header h = response.getFirstHeader(name);
+            return h == null ? null : h.getValue();
+        }
+
+        Map<String, String> headers() {
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (Header h : response.getHeaders()) {
+                headers.putIfAbsent(h.getName().toLowerCase(java.util.Locale.ROOT), h.getValue());
+            }
+            return headers;
+        }
+
+        /** The announced length, or -1. */
+        public long contentLength() {
+            HttpEntity entity = response.getEntity();
+            return entity == null ? (eof ? 0 : -1) : entity.getContentLength();
+        }
+
+        /** The body; closing it closes this response. */
+        public InputStream body() throws IOException {
+            HttpEntity entity = response.getEntity();
+            InputStream in = entity == null ? InputStream.nullInputStream() : entity.getContent();
+            long length = contentLength();
+            return new InputStream() {
+                private long count;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = in.read(b, off, len);
+                    if (n > 0) {
+                        count += n;
+                    }
+                    // all announced bytes read: the connection can go back to the pool
+                    eof |= n < 0 || (length >= 0 && count >= length);
+                    return n;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    Response.this.close();
+                }
+            };
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (!eof) {
+                request.cancel(); // do not drain an unread body
+                try {
+                    response.close();
+                } catch (IOException e) {
+                    // the connection was just cut on purpose
+                }
+                return;
+            }
+            response.close();
+        }
     }
 
     /**
@@ -208,7 +295,7 @@ public final class SwiftClient implements Closeable {
         return accountUrl(auth.session(), call.account()).resolve(accountRelative(call.path()));
     }
 
-    private ClassicHttpResponse send(Call call, SwiftSession session) throws IOException {
+    private Response send(Call call, SwiftSession session) throws IOException {
         URI uri = accountUrl(session, call.account()).resolve(accountRelative(call.path()));
         HttpUriRequestBase request = new HttpUriRequestBase(call.method(), uri);
         request.setHeader("X-Auth-Token", session.token());
@@ -217,7 +304,7 @@ public final class SwiftClient implements Closeable {
             request.setEntity(call.body());
         }
         try {
-            return http.executeOpen(null, request, null);
+            return new Response(request, http.executeOpen(null, request, null));
         } catch (IOException e) {
             throw translate(e, call);
         }

@@ -10,8 +10,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
 
 /**
  * Reads import sources from a project's Swift account ("Cloud Files") with the operator's
@@ -47,19 +45,19 @@ public final class SwiftSource {
     /** Opens {@code container/object} of the project's account for streaming; the caller closes it. */
     public OpenedStream open(String projectId, String container, String object) throws SourceException {
         Call call = call("GET", projectId, container, object);
-        ClassicHttpResponse response = send(call, container, object);
+        SwiftClient.Response response = send(call, container, object);
         boolean handedOver = false;
         try {
-            int status = response.getCode();
-            if (status != 200 || response.getEntity() == null) {
+            int status = response.status();
+            if (status != 200) {
                 throw failure(status, projectId, container, object);
             }
-            long length = response.getEntity().getContentLength();
+            long length = response.contentLength();
             if (length > maxBytes) {
                 throw new SourceException("object " + container + "/" + object + " is " + length
                         + " bytes, more than the size cap of " + maxBytes + " bytes");
             }
-            InputStream body = new SourceBody(response.getEntity().getContent(), response,
+            InputStream body = new SourceBody(response.body(), response,
                     "object " + container + "/" + object, maxBytes);
             OpenedStream opened = new OpenedStream(body, length < 0 ? -1 : length, location(call));
             handedOver = true;
@@ -151,7 +149,7 @@ public final class SwiftSource {
                 checkObject(object)), java.util.Map.of(), null);
     }
 
-    private ClassicHttpResponse send(Call call, String container, String object) throws SourceException {
+    private SwiftClient.Response send(Call call, String container, String object) throws SourceException {
         try {
             return swift.open(call);
         } catch (IOException e) {
@@ -219,7 +217,7 @@ public final class SwiftSource {
         return s.length() > 100 ? sb + "..." : sb.toString();
     }
 
-    private static void closeQuietly(ClassicHttpResponse response) {
+    private static void closeQuietly(SwiftClient.Response response) {
         try {
             response.close();
         } catch (IOException | RuntimeException ignored) {
@@ -266,27 +264,25 @@ public final class SwiftSource {
             if (etag != null) {
                 call = call.header("If-Match", etag);
             }
-            ClassicHttpResponse response;
+            SwiftClient.Response response;
             try {
                 response = swift.open(call);
             } catch (IOException e) {
                 throw new SourceException("cannot read object " + name + " at " + position + ": " + e.getMessage(), e);
             }
             try (response) {
-                int status = response.getCode();
+                int status = response.status();
                 if (status == 412) {
                     throw new SourceException("object " + name + " changed while it was being read");
                 }
-                if (status != 206 || response.getEntity() == null) {
+                if (status != 206) {
                     throw new SourceException("object storage answered HTTP " + status + " to a range read of " + name);
                 }
-                Header range = response.getFirstHeader("Content-Range");
-                String expected = "bytes " + position + "-";
-                if (range == null || !range.getValue().startsWith(expected)) {
-                    throw new SourceException("object storage sent the wrong range of " + name + ": "
-                            + (range == null ? "none" : range.getValue()));
+                String range = response.header("Content-Range");
+                if (range == null || !range.startsWith("bytes " + position + "-")) {
+                    throw new SourceException("object storage sent the wrong range of " + name + ": " + range);
                 }
-                try (InputStream in = response.getEntity().getContent()) {
+                try (InputStream in = response.body()) {
                     int n = in.readNBytes(buf, off, want);
                     if (n == 0) {
                         throw new SourceException("object storage sent no data for a range read of " + name);

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
-import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.slf4j.Logger;
@@ -182,10 +181,10 @@ public final class SwiftStore implements BlobStore {
 
     @Override
     public InputStream get(String key) throws IOException {
-        ClassicHttpResponse response = swift.open(Call.of("GET", path(container, key)));
-        int status = response.getCode();
-        if (status == 200 && response.getEntity() != null) {
-            return new ResponseStream(response);
+        SwiftClient.Response response = swift.open(Call.of("GET", path(container, key)));
+        int status = response.status();
+        if (status == 200) {
+            return response.body();
         }
         response.close();
         if (status == 404) {
@@ -468,32 +467,6 @@ public final class SwiftStore implements BlobStore {
         @Override
         public void close() {
             // the caller's stream stays open for the next segment
-        }
-    }
-
-    /** A GET body that releases its connection when closed, aborting the transfer if not read to the end. */
-    static final class ResponseStream extends InputStream {
-        private final ClassicHttpResponse response;
-        private final InputStream in;
-
-        ResponseStream(ClassicHttpResponse response) throws IOException {
-            this.response = response;
-            this.in = response.getEntity().getContent();
-        }
-
-        @Override
-        public int read() throws IOException {
-            return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return in.read(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            response.close(); // closes the connection unless the entity was fully consumed
         }
     }
 }

@@ -43,6 +43,10 @@ class SwiftSourceTest {
                 if (stall) {
                     Thread.sleep(3000);
                 }
+                if (exchange.getRequestURI().getRawPath().endsWith("/huge")) {
+                    sendHuge(exchange);
+                    return;
+                }
                 if ("tk-1".equals(token)) {
                     exchange.sendResponseHeaders(401, -1);
                     return;
@@ -57,6 +61,37 @@ class SwiftSourceTest {
             }
         });
         server.start();
+    }
+
+    private static final long HUGE = 1L << 30;
+    private final java.util.concurrent.atomic.AtomicLong hugeSent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.CountDownLatch hugeDone = new java.util.concurrent.CountDownLatch(1);
+
+    private void sendHuge(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        try {
+            exchange.sendResponseHeaders(200, HUGE);
+            byte[] chunk = new byte[64 * 1024];
+            try (OutputStream out = exchange.getResponseBody()) {
+                while (hugeSent.get() < HUGE) {
+                    out.write(chunk);
+                    hugeSent.addAndGet(chunk.length);
+                }
+            }
+        } catch (IOException e) {
+            // the client went away: what we want
+        } finally {
+            hugeDone.countDown();
+        }
+    }
+
+    @Test
+    void closingEarlyAbortsInsteadOfReadingTheRest() throws Exception {
+        try (OpenedStream in = source(Duration.ofSeconds(5)).open("proj42", "big", "huge")) {
+            assertThat(in.contentLength()).isEqualTo(HUGE);
+            assertThat(in.body().readNBytes(10)).hasSize(10);
+        }
+        assertThat(hugeDone.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(hugeSent.get()).as("bytes the server could send before the client hung up").isLessThan(HUGE / 4);
     }
 
     @AfterEach
@@ -84,7 +119,7 @@ class SwiftSourceTest {
                 }
             }
         };
-        return new SwiftSource(new SwiftClient(auth, Duration.ofSeconds(2), readTimeout), "AUTH_", 1 << 20);
+        return new SwiftSource(new SwiftClient(auth, Duration.ofSeconds(2), readTimeout), "AUTH_", 1L << 40);
     }
 
     @Test
