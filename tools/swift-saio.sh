@@ -235,7 +235,7 @@ wait_for() { # name url
 do_start() {
   local all=1 name
   for name in $DAEMONS; do alive "$name" || all=0; done
-  if [ $all = 1 ] && answers "http://$IP:$PORT/healthcheck"; then endpoints; return 0; fi
+  if [ $all = 1 ] && answers "http://$IP:$PORT/info"; then endpoints; return 0; fi
   do_stop >/dev/null   # a partial start: clear what we recorded
   install_packages
   for p in $PORT $OBJ_PORT $CONT_PORT $ACCT_PORT $MC_PORT; do
@@ -268,6 +268,7 @@ case "${1:-}" in
   start) do_start ;;
   stop) do_stop; log "stopped" ;;
   status)
-    if answers "http://$IP:$PORT/healthcheck" && alive proxy-server; then endpoints; else echo "swift-saio: not running"; exit 1; fi ;;
+    # /info: only the proxy serves it (the back-end servers answer /healthcheck too)
+    if answers "http://$IP:$PORT/info" && alive proxy-server; then endpoints; else echo "swift-saio: not running"; exit 1; fi ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac
