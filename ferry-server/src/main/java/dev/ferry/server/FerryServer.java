@@ -10,7 +10,6 @@ import dev.ferry.server.images.ImageService;
 import dev.ferry.server.sources.HttpSource;
 import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.stores.BlobStore;
-import dev.ferry.server.stores.FileStore;
 import dev.ferry.server.http.Json;
 import dev.ferry.server.http.Schemas;
 import dev.ferry.server.http.SchemasResource;
@@ -85,9 +84,6 @@ public final class FerryServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data dir " + config.server().dataDir(), e);
         }
-        if (!config.store().type().equals("file")) {
-            throw new IllegalStateException("store.type=" + config.store().type() + " is not available yet; use file");
-        }
         IdentityResolver identities = switch (config.identity().type()) {
             case "noauth" -> new NoAuthResolver();
             case "static" -> {
@@ -114,13 +110,7 @@ public final class FerryServer implements AutoCloseable {
         try {
             TaskRepository taskRepository = new TaskRepository(database.jdbi(), json);
             ImageRepository imageRepository = new ImageRepository(database.jdbi(), json);
-            FileStore fileStore = new FileStore(config.store().fileRoot(), clock);
-            // leftovers of puts killed mid-way; a live put on another node writes at least once per read timeout
-            int swept = fileStore.sweepTemporaryFiles(config.url().readTimeout().multipliedBy(2));
-            if (swept > 0) {
-                LOG.info("removed {} unfinished upload file(s) from {}", swept, config.store().fileRoot());
-            }
-            BlobStore store = fileStore;
+            BlobStore store = ObjectStorage.store(config, clock, closeables);
             UrlGuard guard = new UrlGuard(Jobs.urlPolicy(config.url()));
             HttpSource source = new HttpSource(guard);
             closeables.add(source);
@@ -159,7 +149,7 @@ public final class FerryServer implements AutoCloseable {
         } catch (IOException e) {
             closeables.forEach(FerryServer::closeQuietly);
             database.close();
-            throw new UncheckedIOException("cannot open the file store " + config.store().fileRoot(), e);
+            throw new UncheckedIOException("cannot open the " + config.store().type() + " store", e);
         } catch (RuntimeException e) {
             closeables.forEach(FerryServer::closeQuietly);
             database.close();
