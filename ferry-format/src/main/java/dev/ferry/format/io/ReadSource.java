@@ -31,6 +31,10 @@ public interface ReadSource extends Closeable {
             if (n < 0) {
                 throw new EOFException("end of source at " + (position + done) + " while reading " + len + " bytes at " + position);
             }
+            if (n == 0) {
+                // A source that makes no progress would spin here forever; treat it as broken.
+                throw new IOException("source returned no bytes at " + (position + done) + " while reading " + len + " bytes");
+            }
             done += n;
         }
     }
