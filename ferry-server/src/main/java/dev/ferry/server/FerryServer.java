@@ -19,7 +19,9 @@ import dev.ferry.server.http.VersionsResource;
 import dev.ferry.server.identity.IdentityResolver;
 import dev.ferry.server.identity.NoAuthResolver;
 import dev.ferry.server.identity.StaticTokenResolver;
+import dev.ferry.server.tasks.ImportPolicy;
 import dev.ferry.server.tasks.ImportSourceCheck;
+import dev.ferry.server.tasks.StagingArea;
 import dev.ferry.server.tasks.Job;
 import dev.ferry.server.tasks.TaskReaper;
 import dev.ferry.server.tasks.TaskRepository;
@@ -106,10 +108,17 @@ public final class FerryServer implements AutoCloseable {
                 LOG.info("removed {} unfinished upload file(s) from {}", swept, config.store().fileRoot());
             }
             BlobStore store = fileStore;
+            StagingArea staging = new StagingArea(config.server().dataDir().resolve("staging"), clock);
+            int stale = staging.sweep(config.url().readTimeout().multipliedBy(2));
+            if (stale > 0) {
+                LOG.info("removed {} import staging file(s) from {}", stale, staging.dir());
+            }
+            ImportPolicy importPolicy = ImportPolicy.of(config.importing().profile(), config.importing().outputFormat());
             UrlGuard guard = new UrlGuard(Jobs.urlPolicy(config.url()));
             HttpSource source = new HttpSource(guard);
             closeables.add(source);
-            Map<TaskType, Job> jobs = Jobs.create(source, store, imageRepository, clock, json);
+            Map<TaskType, Job> jobs = Jobs.create(source, store, imageRepository, clock, json, importPolicy,
+                    staging);
             String nodeId = "node-" + UUID.randomUUID();
             TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
                     nodeId);

@@ -8,9 +8,11 @@ import dev.ferry.server.sources.UrlPolicy;
 import dev.ferry.server.sources.UrlRejectedException;
 import dev.ferry.server.stores.BlobStore;
 import dev.ferry.server.tasks.ImportJob;
+import dev.ferry.server.tasks.ImportPolicy;
 import dev.ferry.server.tasks.ImportSourceCheck;
 import dev.ferry.server.tasks.InvalidTaskRequestException;
 import dev.ferry.server.tasks.Job;
+import dev.ferry.server.tasks.StagingArea;
 import dev.ferry.server.tasks.TaskType;
 import dev.ferry.server.tasks.UnavailableJob;
 import java.time.Clock;
@@ -33,9 +35,9 @@ final class Jobs {
     }
 
     static Map<TaskType, Job> create(HttpSource source, BlobStore store, ImageRepository images, Clock clock,
-                                     JsonMapper json) {
+                                     JsonMapper json, ImportPolicy policy, StagingArea staging) {
         Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
-        jobs.put(TaskType.IMPORT, new ImportJob(source, store, images, clock, json));
+        jobs.put(TaskType.IMPORT, new ImportJob(source, store, images, clock, json, policy, staging));
         jobs.put(TaskType.EXPORT, new UnavailableJob("Export tasks need an object store (store.type=swift), "
                 + "which this server does not support yet."));
         jobs.put(TaskType.API_IMAGE_IMPORT, new UnavailableJob("api_image_import tasks are run by the "

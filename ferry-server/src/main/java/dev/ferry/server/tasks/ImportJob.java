@@ -1,5 +1,13 @@
 package dev.ferry.server.tasks;
 
+import dev.ferry.format.DiskFormat;
+import dev.ferry.format.Inspection;
+import dev.ferry.format.convert.Converter;
+import dev.ferry.format.convert.FileSource;
+import dev.ferry.format.convert.FormatException;
+import dev.ferry.format.convert.TargetFormat;
+import dev.ferry.format.detect.Inspector;
+import dev.ferry.format.io.FileReadSource;
 import dev.ferry.server.images.Checksums;
 import dev.ferry.server.images.ChecksummingInputStream;
 import dev.ferry.server.images.Image;
@@ -11,13 +19,18 @@ import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.sources.UrlRejectedException;
 import dev.ferry.server.stores.BlobStore;
 import dev.ferry.server.stores.StoredBlob;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +40,17 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The {@code import} task: streams {@code import_from} (http/https, behind {@link UrlGuard}) into
- * the blob store while computing MD5 and SHA-512, then makes an {@code active} image visible in
- * the same transaction that marks the task successful. Nothing is visible before that; a failed
- * or superseded attempt removes its blob.
+ * The {@code import} task: source → inspect → convert if the policy asks for another format →
+ * store, with MD5 and SHA-512 computed on their own threads; then an {@code active} image is made
+ * visible in the same transaction that marks the task successful. Nothing is visible before that;
+ * a failed or superseded attempt removes its blob and its staging files.
  *
- * <p>This version stores raw images as they are: other formats need the format inspector and
- * converter, and are refused with a message saying so. Rackspace's {@code container/object}
- * sources need an object store, which is not wired yet.
+ * <p>An http(s) source can be read only in order, and inspection needs the end of the file (a
+ * fixed VHD's footer, a VMDK's footer, tables anywhere), so the download is staged under
+ * {@link StagingArea} (bounded by {@code url.max_bytes}) while its digests are computed. If no
+ * conversion is needed the staged file itself becomes the blob ({@link BlobStore#putFile}: a
+ * rename for the file store) with the digests of the download; otherwise the converter writes a
+ * second staging file, which is digested and moved into the store. See docs/import.md.
  */
 public final class ImportJob implements Job {
 
@@ -45,13 +61,20 @@ public final class ImportJob implements Job {
     private final ImageRepository images;
     private final Clock clock;
     private final JsonMapper json;
+    private final ImportPolicy policy;
+    private final StagingArea staging;
+    private final Inspector inspector;
 
-    public ImportJob(HttpSource source, BlobStore store, ImageRepository images, Clock clock, JsonMapper json) {
-        this.json = json;
-        this.source = source;
-        this.store = store;
-        this.images = images;
-        this.clock = clock;
+    public ImportJob(HttpSource source, BlobStore store, ImageRepository images, Clock clock, JsonMapper json,
+                     ImportPolicy policy, StagingArea staging) {
+        this.json = Objects.requireNonNull(json, "json");
+        this.source = Objects.requireNonNull(source, "source");
+        this.store = Objects.requireNonNull(store, "store");
+        this.images = Objects.requireNonNull(images, "images");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.staging = Objects.requireNonNull(staging, "staging");
+        this.inspector = Inspector.standard();
     }
 
     @Override
@@ -61,23 +84,21 @@ public final class ImportJob implements Job {
             throw new JobFailedException("Input does not contain 'import_from' field");
         }
         String from = input.get("import_from").asString();
-        if (!from.contains("://")) {
-            throw new JobFailedException("Importing from '" + from + "' (container/object) needs an object store "
-                    + "(store.type=swift), which this server does not support yet.");
-        }
         for (String field : new String[] {"import_from_format", "image_properties"}) {
             if (!input.has(field)) {
                 throw new JobFailedException("Input does not contain '" + field + "' field");
             }
         }
         JsonNode format = input.get("import_from_format");
+        if (!format.isString() && !format.isNull()) {
+            throw new JobFailedException("Input field 'import_from_format' must be a string.");
+        }
         ImageProperties props = ImageProperties.parse(input.get("image_properties"));
-        String declared = format.isString() ? format.asString() : String.valueOf(format);
-        String diskFormat = props.diskFormat() == null ? declared : props.diskFormat();
-        if (!declared.equals("raw") || !diskFormat.equals("raw")) {
-            throw new JobFailedException("Only raw images can be imported by this server for now: import_from_format "
-                    + "is '" + declared + "' and disk_format '" + diskFormat + "'; other formats need the "
-                    + "format inspector, which is not wired into imports yet.");
+        policy.checkProperties(props);
+        Optional<DiskFormat> claimed = policy.claimed(format.isNull() ? null : format.asString());
+        if (!from.contains("://")) {
+            throw new JobFailedException("Importing from '" + from + "' (container/object) needs an object store "
+                    + "(store.type=swift), which this server does not support yet.");
         }
         URI url;
         try {
@@ -93,37 +114,119 @@ public final class ImportJob implements Job {
             deleteQuietly(blobKey(task, earlier));
         }
         String key = blobKey(task, task.attempts());
-        StoredBlob blob = null;
+        Path staged = staging.newFile(task, "source");
+        Path converted = staging.newFile(task, "output");
         boolean committed = false;
-        try (OpenedStream opened = source.open(url);
-             ChecksummingInputStream digesting = new ChecksummingInputStream(opened.body())) {
-            long total = opened.contentLength();
-            context.progress(0, total);
-            blob = store.put(key, new ProgressStream(digesting, context, total));
-            Checksums sums = digesting.finish();
-            if (total >= 0 && sums.size() != total) {
-                throw new JobFailedException("Download of " + from + " ended after " + sums.size() + " of " + total
-                        + " bytes.");
+        try {
+            Checksums downloaded = download(url, staged, context);
+            Inspection inspection;
+            try (FileReadSource rs = FileReadSource.open(staged)) {
+                inspection = inspector.inspect(rs, claimed, policy.limits());
+            }
+            if (!inspection.accepted()) {
+                throw new JobFailedException(policy.rejection(inspection, claimed));
+            }
+            policy.checkAccepted(inspection);
+            Optional<TargetFormat> conversion = policy.conversion(inspection, props.diskFormat());
+            long virtualSize = inspection.virtualSize();
+            Path toStore = staged;
+            Checksums sums = downloaded;
+            if (conversion.isPresent()) {
+                try (FileSource src = FileSource.open(staged)) {
+                    virtualSize = Converter.convert(src, inspection, conversion.get(), converted,
+                            (done, total) -> checkAlive(context));
+                }
+                Files.deleteIfExists(staged);
+                sums = digest(converted, context);
+                toStore = converted;
+            }
+            checkAlive(context);
+            StoredBlob blob = store.putFile(key, toStore);
+            if (blob.size() != sums.size()) {
+                throw new IOException("the store kept " + blob.size() + " bytes of " + sums.size());
             }
             context.progress(sums.size(), sums.size());
             Instant now = clock.instant();
-            Image image = new Image(imageId, props.name(), "active", "shared", task.owner(), "raw",
-                    props.containerFormat() == null ? "bare" : props.containerFormat(), sums.size(), sums.size(),
+            Image image = new Image(imageId, props.name(), "active", policy.visibility(), task.owner(),
+                    policy.storedDiskFormat(inspection, props.diskFormat(), conversion),
+                    policy.containerFormat(props.containerFormat()), sums.size(), virtualSize < 0 ? null : virtualSize,
                     sums.md5(), "sha512", sums.sha512(), blob.key(), props.minRam(), props.minDisk(), false,
                     props.extra(), now, now);
             ObjectNode result = JsonNodeFactory.instance.objectNode().put("image_id", imageId.toString());
             context.succeed(result, h -> images.insert(h, image));
             committed = true;
+        } catch (FormatException e) {
+            throw new JobFailedException(e.finding().toString(), e);
+        } catch (FileTooLargeException e) {
+            throw new JobFailedException(policy.fileTooLarge(e.size), e);
         } catch (SourceException e) {
             throw new JobFailedException("Could not download " + from + ": " + e.getMessage(), e);
-        } catch (InterruptedIOException e) {
+        } catch (InterruptedIOException | StoppedException e) {
             throw new InterruptedException("interrupted while importing");
         } catch (IOException e) {
             throw new JobFailedException("Import of " + from + " failed: " + e.getMessage(), e);
         } finally {
+            deleteQuietly(staged);
+            deleteQuietly(converted);
             if (!committed) {
                 deleteQuietly(key);
             }
+        }
+    }
+
+    /** Downloads into {@code staged}, digesting as it goes; checks the length against the announced one. */
+    private Checksums download(URI url, Path staged, JobContext context) throws IOException, JobFailedException {
+        try (OpenedStream opened = source.open(url);
+             ChecksummingInputStream digesting = new ChecksummingInputStream(opened.body());
+             OutputStream out = Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long total = opened.contentLength();
+            long cap = policy.limits().maxFileSize();
+            if (total > cap) {
+                throw new JobFailedException(policy.fileTooLarge(total));
+            }
+            context.progress(0, total);
+            copy(digesting, out, context, total, cap);
+            Checksums sums = digesting.finish();
+            if (total >= 0 && sums.size() != total) {
+                throw new SourceException("the download ended after " + sums.size() + " of the " + total
+                        + " bytes announced (truncated)");
+            }
+            return sums;
+        }
+    }
+
+    /** The digests of a staged file. */
+    private static Checksums digest(Path file, JobContext context) throws IOException {
+        try (InputStream in = Files.newInputStream(file);
+             ChecksummingInputStream digesting = new ChecksummingInputStream(in)) {
+            long total = Files.size(file);
+            copy(digesting, OutputStream.nullOutputStream(), context, total, Long.MAX_VALUE);
+            return digesting.finish();
+        }
+    }
+
+    /** Copies to the end; stops with {@link FileTooLargeException} past {@code cap} bytes. */
+    private static void copy(InputStream in, OutputStream out, JobContext context, long total, long cap)
+            throws IOException {
+        byte[] buffer = new byte[1 << 20];
+        long done = 0;
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            done += n;
+            if (done > cap) {
+                throw new FileTooLargeException(done);
+            }
+            out.write(buffer, 0, n);
+            if (context.leaseLost() || Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("task lease lost or worker stopping");
+            }
+            context.progress(done, total);
+        }
+    }
+
+    private static void checkAlive(JobContext context) {
+        if (context.leaseLost() || Thread.currentThread().isInterrupted()) {
+            throw new StoppedException();
         }
     }
 
@@ -139,42 +242,31 @@ public final class ImportJob implements Job {
         }
     }
 
-    /** Reports bytes read to the task (throttled by the context) and stops if the lease is lost. */
-    private static final class ProgressStream extends FilterInputStream {
-        private final JobContext context;
-        private final long total;
-        private long done;
-
-        ProgressStream(InputStream in, JobContext context, long total) {
-            super(in);
-            this.context = context;
-            this.total = total;
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("could not remove staging file {}: {}", file, e.toString());
         }
+    }
 
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                advance(1);
-            }
-            return b;
+    /** The source turned out larger than the profile's file size limit (more than {@code size} bytes). */
+    private static final class FileTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final long size;
+
+        FileTooLargeException(long size) {
+            super("more than " + size + " bytes");
+            this.size = size;
         }
+    }
 
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                advance(n);
-            }
-            return n;
-        }
+    /** Thrown from the conversion's progress callback when the lease is lost or the worker stops. */
+    private static final class StoppedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
 
-        private void advance(int n) throws IOException {
-            done += n;
-            if (context.leaseLost() || Thread.currentThread().isInterrupted()) {
-                throw new InterruptedIOException("task lease lost or worker stopping");
-            }
-            context.progress(done, total);
+        StoppedException() {
+            super("task lease lost or worker stopping", null, false, false);
         }
     }
 }
