@@ -118,7 +118,9 @@ public final class ImportJob implements Job {
         Path converted = staging.newFile(task, "output");
         boolean committed = false;
         try {
+            long t0 = System.nanoTime();
             Checksums downloaded = download(url, staged, context);
+            long t1 = System.nanoTime();
             Inspection inspection;
             try (FileReadSource rs = FileReadSource.open(staged)) {
                 inspection = inspector.inspect(rs, claimed, policy.limits());
@@ -129,6 +131,7 @@ public final class ImportJob implements Job {
             policy.checkAccepted(inspection);
             Optional<TargetFormat> conversion = policy.conversion(inspection, props.diskFormat());
             long virtualSize = inspection.virtualSize();
+            long t2 = System.nanoTime();
             Path toStore = staged;
             Checksums sums = downloaded;
             if (conversion.isPresent()) {
@@ -137,11 +140,17 @@ public final class ImportJob implements Job {
                             (done, total) -> checkAlive(context));
                 }
                 Files.deleteIfExists(staged);
+                t2 = System.nanoTime();
                 sums = digest(converted, context);
                 toStore = converted;
             }
+            long t3 = System.nanoTime();
             checkAlive(context);
             StoredBlob blob = store.putFile(key, toStore);
+            long t4 = System.nanoTime();
+            LOG.info("import {}: download+digest {} ms ({} bytes), inspect{} {} ms, digest of output {} ms, store {} ms",
+                    task.id(), ms(t1 - t0), downloaded.size(), conversion.map(c -> "+convert to " + c).orElse(""),
+                    ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
             if (blob.size() != sums.size()) {
                 throw new IOException("the store kept " + blob.size() + " bytes of " + sums.size());
             }
@@ -228,6 +237,10 @@ public final class ImportJob implements Job {
         if (context.leaseLost() || Thread.currentThread().isInterrupted()) {
             throw new StoppedException();
         }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     static String blobKey(Task task, int attempt) {
