@@ -3,9 +3,12 @@ package dev.ferry.server.tasks;
 import dev.ferry.format.DiskFormat;
 import dev.ferry.format.Inspection;
 import dev.ferry.format.convert.Converter;
+import dev.ferry.format.convert.DiskWriter;
 import dev.ferry.format.convert.FileSource;
 import dev.ferry.format.convert.FormatException;
+import dev.ferry.format.convert.Sink;
 import dev.ferry.format.convert.TargetFormat;
+import dev.ferry.format.convert.VirtualDisk;
 import dev.ferry.format.detect.Inspector;
 import dev.ferry.format.io.FileReadSource;
 import dev.ferry.server.images.Checksums;
@@ -24,6 +27,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -119,7 +123,10 @@ public final class ImportJob implements Job {
         boolean committed = false;
         try {
             long t0 = System.nanoTime();
-            Checksums downloaded = download(url, staged, context);
+            // When the claim and the requested format already say a conversion will follow, the
+            // download's digests would be thrown away: they are not computed.
+            boolean digestDownload = !policy.conversionExpected(claimed, props.diskFormat());
+            Checksums downloaded = download(url, staged, context, digestDownload);
             long t1 = System.nanoTime();
             Inspection inspection;
             try (FileReadSource rs = FileReadSource.open(staged)) {
@@ -134,22 +141,28 @@ public final class ImportJob implements Job {
             long t2 = System.nanoTime();
             Path toStore = staged;
             Checksums sums = downloaded;
+            if (conversion.isEmpty() && sums == null) {
+                sums = digest(staged, context); // the expected conversion turned out not to be needed
+            }
             if (conversion.isPresent()) {
-                try (FileSource src = FileSource.open(staged)) {
-                    virtualSize = Converter.convert(src, inspection, conversion.get(), converted,
-                            (done, total) -> checkAlive(context));
+                try (InOrderDigest inOrder = new InOrderDigest()) {
+                    virtualSize = convert(staged, inspection, conversion.get(), converted, context,
+                            conversion.get() == TargetFormat.RAW ? inOrder : null);
+                    Files.deleteIfExists(staged);
+                    t2 = System.nanoTime();
+                    sums = inOrder.result();
                 }
-                Files.deleteIfExists(staged);
-                t2 = System.nanoTime();
-                sums = digest(converted, context);
+                if (sums == null) {
+                    sums = digest(converted, context);
+                }
                 toStore = converted;
             }
             long t3 = System.nanoTime();
             checkAlive(context);
             StoredBlob blob = store.putFile(key, toStore);
             long t4 = System.nanoTime();
-            LOG.info("import {}: download+digest {} ms ({} bytes), inspect{} {} ms, digest of output {} ms, store {} ms",
-                    task.id(), ms(t1 - t0), downloaded.size(), conversion.map(c -> "+convert to " + c).orElse(""),
+            LOG.info("import {}: download {} ms (stored {} bytes), inspect{} {} ms, digest of output {} ms, store {} ms",
+                    task.id(), ms(t1 - t0), sums.size(), conversion.map(c -> "+convert to " + c).orElse(""),
                     ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
             if (blob.size() != sums.size()) {
                 throw new IOException("the store kept " + blob.size() + " bytes of " + sums.size());
@@ -183,10 +196,14 @@ public final class ImportJob implements Job {
         }
     }
 
-    /** Downloads into {@code staged}, digesting as it goes; checks the length against the announced one. */
-    private Checksums download(URI url, Path staged, JobContext context) throws IOException, JobFailedException {
+    /**
+     * Downloads into {@code staged}, digesting as it goes if {@code digest} (else returns null);
+     * checks the length against the announced one.
+     */
+    private Checksums download(URI url, Path staged, JobContext context, boolean digest)
+            throws IOException, JobFailedException {
         try (OpenedStream opened = source.open(url);
-             ChecksummingInputStream digesting = new ChecksummingInputStream(opened.body());
+             InputStream body = digest ? new ChecksummingInputStream(opened.body()) : opened.body();
              OutputStream out = Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long total = opened.contentLength();
             long cap = policy.limits().maxFileSize();
@@ -194,13 +211,32 @@ public final class ImportJob implements Job {
                 throw new JobFailedException(policy.fileTooLarge(total));
             }
             context.progress(0, total);
-            copy(digesting, out, context, total, cap);
-            Checksums sums = digesting.finish();
-            if (total >= 0 && sums.size() != total) {
-                throw new SourceException("the download ended after " + sums.size() + " of the " + total
+            long size = copy(body, out, context, total, cap);
+            if (total >= 0 && size != total) {
+                throw new SourceException("the download ended after " + size + " of the " + total
                         + " bytes announced (truncated)");
             }
-            return sums;
+            return digest ? ((ChecksummingInputStream) body).finish() : null;
+        }
+    }
+
+    /**
+     * Converts {@code staged} into {@code out} as {@link Converter#convert} does, with the
+     * writer wrapped by {@code inOrder} (when not null) so that the output is digested as it is
+     * written.
+     */
+    private static long convert(Path staged, Inspection inspection, TargetFormat target, Path out, JobContext context,
+                                InOrderDigest inOrder) throws IOException {
+        try (FileSource src = FileSource.open(staged);
+             VirtualDisk disk = Converter.open(src, inspection);
+             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                     StandardOpenOption.WRITE, StandardOpenOption.READ);
+             Sink sink = Sink.async(ch, Converter.WRITE_THREADS, Converter.WRITE_BUFFERS);
+             DiskWriter w = inOrder == null ? Converter.writer(target, disk.size(), sink)
+                     : inOrder.wrap(Converter.writer(target, disk.size(), sink))) {
+            Converter.copy(disk, w, sink, (done, total) -> checkAlive(context));
+            sink.drain();
+            return w.virtualSize();
         }
     }
 
@@ -215,7 +251,7 @@ public final class ImportJob implements Job {
     }
 
     /** Copies to the end; stops with {@link FileTooLargeException} past {@code cap} bytes. */
-    private static void copy(InputStream in, OutputStream out, JobContext context, long total, long cap)
+    private static long copy(InputStream in, OutputStream out, JobContext context, long total, long cap)
             throws IOException {
         byte[] buffer = new byte[1 << 20];
         long done = 0;
@@ -231,6 +267,7 @@ public final class ImportJob implements Job {
             }
             context.progress(done, total);
         }
+        return done;
     }
 
     private static void checkAlive(JobContext context) {

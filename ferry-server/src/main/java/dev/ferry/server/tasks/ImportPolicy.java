@@ -149,6 +149,23 @@ public record ImportPolicy(Profile profile, String outputFormat) {
         return "FILE_SIZE_LIMIT: " + detail;
     }
 
+    /**
+     * True when a conversion is certain before the bytes are seen: the claimed format is known
+     * (it must match the bytes) and the requested format is another one.
+     */
+    boolean conversionExpected(Optional<DiskFormat> claimed, String diskFormat) {
+        if (profile == Profile.RACKSPACE || claimed.isEmpty()) {
+            return false;
+        }
+        String wanted = diskFormat != null ? diskFormat : outputFormat;
+        Optional<DiskFormat> w = DiskFormat.fromName(wanted);
+        if (w.isEmpty() || TargetFormat.parse(wanted, null).isEmpty()) {
+            return false;
+        }
+        DiskFormat c = claimed.get();
+        return w.get() != c && !(c == DiskFormat.ISO && w.get() == DiskFormat.RAW);
+    }
+
     /** The stored image's disk_format. */
     String storedDiskFormat(Inspection inspection, String diskFormat, Optional<TargetFormat> conversion) {
         if (profile == Profile.RACKSPACE) {
