@@ -10,7 +10,6 @@ import dev.ferry.server.images.ImageService;
 import dev.ferry.server.sources.HttpSource;
 import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.stores.BlobStore;
-import dev.ferry.server.stores.FileStore;
 import dev.ferry.server.http.Json;
 import dev.ferry.server.http.Schemas;
 import dev.ferry.server.http.SchemasResource;
@@ -21,6 +20,7 @@ import dev.ferry.server.identity.NoAuthResolver;
 import dev.ferry.server.identity.StaticTokenResolver;
 import dev.ferry.server.tasks.ImportPolicy;
 import dev.ferry.server.tasks.ImportSourceCheck;
+import dev.ferry.server.tasks.ImportSources;
 import dev.ferry.server.tasks.StagingArea;
 import dev.ferry.server.tasks.Job;
 import dev.ferry.server.tasks.TaskReaper;
@@ -79,9 +79,6 @@ public final class FerryServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data dir " + config.server().dataDir(), e);
         }
-        if (!config.store().type().equals("file")) {
-            throw new IllegalStateException("store.type=" + config.store().type() + " is not available yet; use file");
-        }
         IdentityResolver identities = switch (config.identity().type()) {
             case "noauth" -> new NoAuthResolver();
             case "static" -> {
@@ -101,13 +98,7 @@ public final class FerryServer implements AutoCloseable {
         try {
             TaskRepository taskRepository = new TaskRepository(database.jdbi(), json);
             ImageRepository imageRepository = new ImageRepository(database.jdbi(), json);
-            FileStore fileStore = new FileStore(config.store().fileRoot(), clock);
-            // leftovers of puts killed mid-way; a live put on another node writes at least once per read timeout
-            int swept = fileStore.sweepTemporaryFiles(config.url().readTimeout().multipliedBy(2));
-            if (swept > 0) {
-                LOG.info("removed {} unfinished upload file(s) from {}", swept, config.store().fileRoot());
-            }
-            BlobStore store = fileStore;
+            BlobStore store = ObjectStorage.store(config, clock, closeables);
             StagingArea staging = new StagingArea(config.server().dataDir().resolve("staging"), clock);
             int stale = staging.sweep(config.url().readTimeout().multipliedBy(2));
             if (stale > 0) {
@@ -117,12 +108,14 @@ public final class FerryServer implements AutoCloseable {
             UrlGuard guard = new UrlGuard(Jobs.urlPolicy(config.url()));
             HttpSource source = new HttpSource(guard);
             closeables.add(source);
-            Map<TaskType, Job> jobs = Jobs.create(source, store, imageRepository, clock, json, importPolicy,
+            ImportSources sources = new ImportSources(source, ObjectStorage.swiftSource(config, closeables),
+                    ObjectStorage.s3Source(config, closeables));
+            Map<TaskType, Job> jobs = Jobs.create(sources, store, imageRepository, clock, json, importPolicy,
                     staging);
             String nodeId = "node-" + UUID.randomUUID();
             TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
                     nodeId);
-            ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard);
+            ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard, sources);
             ImageService imageService = new ImageService(imageRepository, store);
             TaskService taskService = new TaskService(taskRepository, clock, config.tasks().access(), sourceCheck,
                     workers::wake, json);
@@ -153,7 +146,7 @@ public final class FerryServer implements AutoCloseable {
         } catch (IOException e) {
             closeables.forEach(FerryServer::closeQuietly);
             database.close();
-            throw new UncheckedIOException("cannot open the file store " + config.store().fileRoot(), e);
+            throw new UncheckedIOException("cannot open the " + config.store().type() + " store", e);
         } catch (RuntimeException e) {
             closeables.forEach(FerryServer::closeQuietly);
             database.close();

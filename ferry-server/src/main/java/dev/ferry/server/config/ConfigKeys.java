@@ -49,11 +49,14 @@ public final class ConfigKeys {
         d.put("swift.user", "");
         d.put("swift.key", "");
         d.put("swift.reseller_prefix", "AUTH_");
+        d.put("swift.container", "ferry-images");
+        d.put("swift.segment_bytes", "1073741824");
         d.put("s3.endpoint", "");
         d.put("s3.region", "");
         d.put("s3.access_key", "");
         d.put("s3.secret_key", "");
         d.put("s3.bucket", "");
+        d.put("s3.part_bytes", "67108864");
         d.put("identity.type", "noauth");
         d.put("identity.tokens_file", "");
         d.put("keystone.url", "");

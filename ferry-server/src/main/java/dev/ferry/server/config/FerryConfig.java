@@ -36,8 +36,28 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
                       int maxRedirects, Duration connectTimeout, Duration readTimeout, long maxBytes) {
     }
 
-    /** Where image data goes. */
-    public record Store(String type, Path fileRoot) {
+    /** Where image data goes; {@code swift} and {@code s3} also serve Swift and S3 import sources. */
+    public record Store(String type, Path fileRoot, Swift swift, S3 s3) {
+    }
+
+    /** Swift (auth v1.0) as the operator: {@code authUrl} null when not configured. */
+    public record Swift(java.net.URI authUrl, String user, String key, String resellerPrefix, String container,
+                        long segmentBytes) {
+        @Override
+        public String toString() {
+            return "Swift[authUrl=" + authUrl + ", user=" + user + ", resellerPrefix=" + resellerPrefix
+                    + ", container=" + container + ", segmentBytes=" + segmentBytes + "]";
+        }
+    }
+
+    /** An S3 endpoint ({@code endpoint} null = AWS) and the images bucket. */
+    public record S3(java.net.URI endpoint, String region, String accessKey, String secretKey, String bucket,
+                     long partBytes) {
+        @Override
+        public String toString() {
+            return "S3[endpoint=" + endpoint + ", region=" + region + ", accessKey=" + accessKey + ", bucket=" + bucket
+                    + ", partBytes=" + partBytes + "]";
+        }
     }
 
     /** How callers are identified. */
@@ -102,8 +122,19 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
                 r.longIn("url.max_bytes", 1, Long.MAX_VALUE));
 
         String fileRoot = r.str("store.file.root");
-        Store store = new Store(r.oneOf("store.type", "file", "swift", "s3"),
-                fileRoot.isEmpty() ? dataDir.resolve("images") : Path.of(fileRoot));
+        String storeType = r.oneOf("store.type", "file", "swift", "s3");
+        Swift swift = new Swift(r.httpUrl("swift.auth_url"), r.str("swift.user"), r.str("swift.key"),
+                r.str("swift.reseller_prefix"), r.str("swift.container"),
+                r.longIn("swift.segment_bytes", 1 << 20, 5L << 30));
+        S3 s3 = new S3(r.httpUrl("s3.endpoint"), r.str("s3.region"), r.str("s3.access_key"), r.str("s3.secret_key"),
+                r.str("s3.bucket"), r.longIn("s3.part_bytes", 5L << 20, 512L << 20));
+        if (storeType.equals("swift") && (swift.authUrl() == null || swift.user().isEmpty() || swift.key().isEmpty())) {
+            throw new ConfigException("store.type=swift needs swift.auth_url, swift.user and swift.key");
+        }
+        if (storeType.equals("s3") && (s3.bucket().isEmpty() || s3.accessKey().isEmpty() || s3.secretKey().isEmpty())) {
+            throw new ConfigException("store.type=s3 needs s3.bucket, s3.access_key and s3.secret_key");
+        }
+        Store store = new Store(storeType, fileRoot.isEmpty() ? dataDir.resolve("images") : Path.of(fileRoot), swift, s3);
 
         String tokens = r.str("identity.tokens_file");
         String identityType = r.oneOf("identity.type", "noauth", "static", "keystone");
@@ -154,6 +185,23 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
                 throw new ConfigException(key + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
             }
             return v;
+        }
+
+        /** An absolute http(s) URL, or null when the key is empty. */
+        java.net.URI httpUrl(String key) {
+            String v = str(key).trim();
+            if (v.isEmpty()) {
+                return null;
+            }
+            try {
+                java.net.URI uri = new java.net.URI(v);
+                if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new ConfigException(key + " must be an http:// or https:// URL, got '" + v + "'");
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException(key + " is not a valid URL: '" + v + "'");
+            }
         }
 
         List<String> list(String key) {

@@ -15,18 +15,14 @@ import dev.ferry.server.images.Checksums;
 import dev.ferry.server.images.ChecksummingInputStream;
 import dev.ferry.server.images.Image;
 import dev.ferry.server.images.ImageRepository;
-import dev.ferry.server.sources.HttpSource;
 import dev.ferry.server.sources.OpenedStream;
 import dev.ferry.server.sources.SourceException;
-import dev.ferry.server.sources.UrlGuard;
-import dev.ferry.server.sources.UrlRejectedException;
 import dev.ferry.server.stores.BlobStore;
 import dev.ferry.server.stores.StoredBlob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +56,7 @@ public final class ImportJob implements Job {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportJob.class);
 
-    private final HttpSource source;
+    private final ImportSources sources;
     private final BlobStore store;
     private final ImageRepository images;
     private final Clock clock;
@@ -69,10 +65,10 @@ public final class ImportJob implements Job {
     private final StagingArea staging;
     private final Inspector inspector;
 
-    public ImportJob(HttpSource source, BlobStore store, ImageRepository images, Clock clock, JsonMapper json,
+    public ImportJob(ImportSources sources, BlobStore store, ImageRepository images, Clock clock, JsonMapper json,
                      ImportPolicy policy, StagingArea staging) {
         this.json = Objects.requireNonNull(json, "json");
-        this.source = Objects.requireNonNull(source, "source");
+        this.sources = Objects.requireNonNull(sources, "sources");
         this.store = Objects.requireNonNull(store, "store");
         this.images = Objects.requireNonNull(images, "images");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -100,16 +96,7 @@ public final class ImportJob implements Job {
         ImageProperties props = ImageProperties.parse(input.get("image_properties"));
         policy.checkProperties(props);
         Optional<DiskFormat> claimed = policy.claimed(format.isNull() ? null : format.asString());
-        if (!from.contains("://")) {
-            throw new JobFailedException("Importing from '" + from + "' (container/object) needs an object store "
-                    + "(store.type=swift), which this server does not support yet.");
-        }
-        URI url;
-        try {
-            url = source.guard().checkSyntax(from);
-        } catch (UrlRejectedException e) {
-            throw new JobFailedException("URI for import does not pass filtering: " + e.getMessage());
-        }
+        ImportSources.Location location = sources.locate(from);
 
         UUID imageId = UUID.randomUUID();
         // The blob is named after the task and attempt, so that a retry can remove what an attempt
@@ -126,7 +113,7 @@ public final class ImportJob implements Job {
             // When the claim and the requested format already say a conversion will follow, the
             // download's digests would be thrown away: they are not computed.
             boolean digestDownload = !policy.conversionExpected(claimed, props.diskFormat());
-            Checksums downloaded = download(url, staged, context, digestDownload);
+            Checksums downloaded = download(location, task.owner(), staged, context, digestDownload);
             long t1 = System.nanoTime();
             Inspection inspection;
             try (FileReadSource rs = FileReadSource.open(staged)) {
@@ -200,9 +187,9 @@ public final class ImportJob implements Job {
      * Downloads into {@code staged}, digesting as it goes if {@code digest} (else returns null);
      * checks the length against the announced one.
      */
-    private Checksums download(URI url, Path staged, JobContext context, boolean digest)
-            throws IOException, JobFailedException {
-        try (OpenedStream opened = source.open(url);
+    private Checksums download(ImportSources.Location location, String owner, Path staged, JobContext context,
+                               boolean digest) throws IOException, JobFailedException {
+        try (OpenedStream opened = sources.open(location, owner);
              InputStream body = digest ? new ChecksummingInputStream(opened.body()) : opened.body();
              OutputStream out = Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long total = opened.contentLength();

@@ -78,4 +78,27 @@ class ConfigLoaderTest {
         ConfigLoader.Loaded l = ConfigLoader.load(null, Map.of("FERRY_DATABASE_PASSWORD", "hunter2"), Map.of());
         assertThat(ConfigLoader.describe(l.effective())).contains("database.password=****").doesNotContain("hunter2");
     }
+
+    @Test
+    void objectStorageStoresNeedTheirCredentials() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("store.type", "swift")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("swift.auth_url");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("store.type", "s3")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("s3.bucket");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("swift.auth_url", "file:///etc/passwd")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("swift.auth_url");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("s3.part_bytes", "1000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("s3.part_bytes");
+
+        FerryConfig c = ConfigLoader.load(null, Map.of("FERRY_SWIFT_KEY", "secret"), Map.of("store.type", "swift",
+                "swift.auth_url", "http://127.0.0.1:18181/auth/v1.0", "swift.user", "ferry:operator",
+                "swift.segment_bytes", "2097152")).config();
+        assertThat(c.store().swift().authUrl()).hasToString("http://127.0.0.1:18181/auth/v1.0");
+        assertThat(c.store().swift().container()).isEqualTo("ferry-images");
+        assertThat(c.store().swift().resellerPrefix()).isEqualTo("AUTH_");
+        assertThat(c.store().swift().segmentBytes()).isEqualTo(2097152);
+        assertThat(c.store().swift().toString()).doesNotContain("secret");
+        assertThat(c.store().s3().partBytes()).isEqualTo(64L << 20);
+        assertThat(c.store().s3().endpoint()).isNull();
+    }
 }

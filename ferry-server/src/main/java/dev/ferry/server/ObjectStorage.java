@@ -1,0 +1,85 @@
+package dev.ferry.server;
+
+import dev.ferry.server.config.FerryConfig;
+import dev.ferry.server.objectstorage.S3Clients;
+import dev.ferry.server.objectstorage.SwiftClient;
+import dev.ferry.server.objectstorage.TempAuthV1;
+import dev.ferry.server.sources.S3Source;
+import dev.ferry.server.sources.SwiftSource;
+import dev.ferry.server.stores.BlobStore;
+import dev.ferry.server.stores.FileStore;
+import dev.ferry.server.stores.S3Store;
+import dev.ferry.server.stores.SwiftStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Wiring for object storage: the configured {@link BlobStore} ({@code store.type}) and the Swift
+ * and S3 import sources when their endpoints are configured. Clients are added to
+ * {@code closeables}, which the server closes on shutdown. Timeouts are the {@code url.*} ones.
+ */
+final class ObjectStorage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectStorage.class);
+
+    private ObjectStorage() {
+    }
+
+    static BlobStore store(FerryConfig config, Clock clock, List<AutoCloseable> closeables) throws IOException {
+        FerryConfig.Store store = config.store();
+        return switch (store.type()) {
+            case "swift" -> new SwiftStore(swiftClient(config, closeables), store.swift().container(),
+                    store.swift().segmentBytes());
+            case "s3" -> new S3Store(s3Client(config, closeables), store.s3().bucket(), store.s3().partBytes());
+            default -> {
+                FileStore fileStore = new FileStore(store.fileRoot(), clock);
+                // leftovers of puts killed mid-way; a live put on another node writes at least once per read timeout
+                int swept = fileStore.sweepTemporaryFiles(config.url().readTimeout().multipliedBy(2));
+                if (swept > 0) {
+                    LOG.info("removed {} unfinished upload file(s) from {}", swept, store.fileRoot());
+                }
+                yield fileStore;
+            }
+        };
+    }
+
+    /** Reads projects' Swift accounts with the operator's credentials, when {@code swift.auth_url} is set. */
+    static Optional<SwiftSource> swiftSource(FerryConfig config, List<AutoCloseable> closeables) {
+        FerryConfig.Swift swift = config.store().swift();
+        if (swift.authUrl() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new SwiftSource(swiftClient(config, closeables), swift.resellerPrefix(), config.url().maxBytes()));
+    }
+
+    /** Reads from the configured S3 endpoint, when S3 credentials are set. */
+    static Optional<S3Source> s3Source(FerryConfig config, List<AutoCloseable> closeables) {
+        if (config.store().s3().accessKey().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new S3Source(s3Client(config, closeables), config.url().maxBytes()));
+    }
+
+    private static SwiftClient swiftClient(FerryConfig config, List<AutoCloseable> closeables) {
+        FerryConfig.Swift swift = config.store().swift();
+        Duration connect = config.url().connectTimeout();
+        SwiftClient client = new SwiftClient(new TempAuthV1(swift.authUrl(), swift.user(), swift.key(), connect.plusSeconds(20)),
+                connect, config.url().readTimeout());
+        closeables.add(client);
+        return client;
+    }
+
+    private static S3Client s3Client(FerryConfig config, List<AutoCloseable> closeables) {
+        FerryConfig.S3 s3 = config.store().s3();
+        S3Client client = S3Clients.create(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(),
+                config.url().connectTimeout(), config.url().readTimeout());
+        closeables.add(client);
+        return client;
+    }
+}

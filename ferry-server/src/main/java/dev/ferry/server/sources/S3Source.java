@@ -1,0 +1,172 @@
+package dev.ferry.server.sources;
+
+import dev.ferry.format.io.ReadSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Reads import sources from the configured S3 endpoint, as a stream or by ranges. Bucket and key
+ * come from the user and are checked (S3's bucket naming rules; keys of 1-1024 bytes without
+ * control characters); the SDK encodes them.
+ */
+public final class S3Source {
+
+    public static final int MAX_KEY_BYTES = 1024;
+    /** Largest range fetched by one request. */
+    static final int MAX_RANGE = 16 << 20;
+
+    private final S3Client s3;
+    private final long maxBytes;
+
+    public S3Source(S3Client s3, long maxBytes) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive");
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    /** Opens {@code s3://bucket/key} for streaming; the caller closes it. */
+    public OpenedStream open(String bucket, String key) throws SourceException {
+        check(bucket, key);
+        ResponseInputStream<GetObjectResponse> in;
+        try {
+            in = s3.getObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            throw translate(e, bucket, key);
+        }
+        Long length = in.response().contentLength();
+        if (length != null && length > maxBytes) {
+            in.abort();
+            throw new SourceException("object s3://" + bucket + "/" + key + " is " + length
+                    + " bytes, more than the size cap of " + maxBytes + " bytes");
+        }
+        InputStream body = new SourceBody(in, () -> {
+            in.abort(); // do not drain the rest of a large body
+            in.close();
+        }, "object s3://" + bucket + "/" + key, maxBytes);
+        return new OpenedStream(body, length == null ? -1 : length, uri(bucket, key));
+    }
+
+    /** Opens {@code s3://bucket/key} for positioned reads, each a ranged GET pinned to the ETag seen at open. */
+    public ReadSource openRanged(String bucket, String key) throws SourceException {
+        check(bucket, key);
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            throw translate(e, bucket, key);
+        }
+        long size = head.contentLength() == null ? -1 : head.contentLength();
+        if (size < 0) {
+            throw new SourceException("object s3://" + bucket + "/" + key + " has no usable size");
+        }
+        if (size > maxBytes) {
+            throw new SourceException("object s3://" + bucket + "/" + key + " is " + size
+                    + " bytes, more than the size cap of " + maxBytes + " bytes");
+        }
+        String etag = head.eTag();
+        String name = "s3://" + bucket + "/" + key;
+        return new ReadSource() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public int read(long position, byte[] buf, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, buf.length);
+                if (position < 0) {
+                    throw new IllegalArgumentException("negative position");
+                }
+                if (position >= size) {
+                    return -1;
+                }
+                if (len == 0) {
+                    return 0;
+                }
+                int want = (int) Math.min(Math.min(len, MAX_RANGE), size - position);
+                String range = "bytes=" + position + "-" + (position + want - 1);
+                try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> {
+                    b.bucket(bucket).key(key).range(range);
+                    if (etag != null) {
+                        b.ifMatch(etag);
+                    }
+                })) {
+                    String got = in.response().contentRange();
+                    if (got == null || !got.startsWith("bytes " + position + "-")) {
+                        in.abort();
+                        throw new SourceException("object storage sent the wrong range of " + name + ": " + got);
+                    }
+                    int n = in.readNBytes(buf, off, want);
+                    if (n == 0) {
+                        throw new SourceException("object storage sent no data for a range read of " + name);
+                    }
+                    return n;
+                } catch (S3Exception e) {
+                    if (e.statusCode() == 412) {
+                        throw new SourceException("object " + name + " changed while it was being read", e);
+                    }
+                    throw translate(e, bucket, key);
+                } catch (SdkException e) {
+                    throw translate(e, bucket, key);
+                }
+            }
+        };
+    }
+
+    static void check(String bucket, String key) throws SourceException {
+        if (bucket == null || bucket.length() < 3 || bucket.length() > 63
+                || !bucket.matches("[a-z0-9][a-z0-9.-]*[a-z0-9]") || bucket.contains("..")) {
+            throw new SourceException("invalid S3 bucket name: " + (bucket == null ? "null"
+                    : bucket.substring(0, Math.min(80, bucket.length())).replaceAll("\\p{Cntrl}", "?")));
+        }
+        if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw new SourceException("S3 object key must be 1 to " + MAX_KEY_BYTES + " bytes");
+        }
+        if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new SourceException("S3 object key contains control characters");
+        }
+    }
+
+    private static URI uri(String bucket, String key) {
+        return URI.create("s3://" + bucket + "/" + dev.ferry.server.objectstorage.SwiftClient.encodeObjectName(key));
+    }
+
+    private static SourceException translate(SdkException e, String bucket, String key) {
+        String name = "s3://" + bucket + "/" + key;
+        if (e instanceof NoSuchKeyException) {
+            return new SourceException("object " + name + " not found", e);
+        }
+        if (e instanceof NoSuchBucketException) {
+            return new SourceException("bucket " + bucket + " not found", e);
+        }
+        if (e instanceof S3Exception s3e) {
+            int status = s3e.statusCode();
+            if (status == 404) {
+                return new SourceException("object " + name + " not found", e);
+            }
+            if (status == 403 || status == 401) {
+                return new SourceException("access to object " + name + " was denied by S3 (HTTP " + status + ")", e);
+            }
+            return new SourceException("S3 answered HTTP " + status + " for object " + name + ": "
+                    + (s3e.awsErrorDetails() == null ? s3e.getMessage() : s3e.awsErrorDetails().errorMessage()), e);
+        }
+        if (e instanceof SdkClientException && HttpSource.rootMessage(e).toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
+            return new SourceException("S3 did not answer in time for object " + name + ": " + HttpSource.rootMessage(e), e);
+        }
+        return new SourceException("cannot read object " + name + ": " + HttpSource.rootMessage(e), e);
+    }
+}

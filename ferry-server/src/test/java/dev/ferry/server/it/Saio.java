@@ -1,0 +1,126 @@
+package dev.ferry.server.it;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ferry.server.objectstorage.SwiftClient;
+import dev.ferry.server.objectstorage.TempAuthV1;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Swift all-in-one of {@code tools/swift-saio.sh}, started once per JVM for the integration
+ * tests and stopped when the JVM exits, unless it was already running (then it is left alone).
+ * When it cannot be started (not root and packages missing, no apt, a port taken) the tests that
+ * need it are skipped, with the reason printed on stderr, unless {@code -Dferry.saio.required=true}
+ * (set by .ci/run): then they fail.
+ */
+public final class Saio {
+
+    public static final int PORT = Integer.getInteger("ferry.saio.port", 18181);
+    public static final String HOST = "http://127.0.0.1:" + PORT;
+    public static final URI AUTH_URL = URI.create(HOST + "/auth/v1.0");
+    public static final String OPERATOR = "ferry:operator";
+    public static final String OPERATOR_KEY = "operator-key";
+    public static final String PROJECT = "proj1";
+    public static final String PROJECT_USER = "proj1:user";
+    public static final String PROJECT_KEY = "user1-key";
+    public static final String OTHER_PROJECT = "proj2";
+
+    private static String failure;
+    private static boolean ready;
+
+    private Saio() {
+    }
+
+    /** Starts the SAIO if needed; skips the calling test (JUnit assumption) if that is impossible. */
+    public static synchronized void require() {
+        if (!ready && failure == null) {
+            try {
+                start();
+                ready = true;
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                failure = e.getMessage();
+            }
+            if (failure != null) {
+                System.err.println("\n*** SWIFT SAIO UNAVAILABLE: Swift/S3 integration tests are SKIPPED ***\n*** "
+                        + failure + "\n");
+            }
+        }
+        if (failure != null && Boolean.getBoolean("ferry.saio.required")) {
+            throw new IllegalStateException("Swift SAIO required (ferry.saio.required=true) but unavailable: " + failure);
+        }
+        assumeTrue(failure == null, () -> "Swift SAIO unavailable: " + failure);
+    }
+
+    public static SwiftClient operatorClient() {
+        return new SwiftClient(new TempAuthV1(AUTH_URL, OPERATOR, OPERATOR_KEY, Duration.ofSeconds(10)),
+                Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    public static SwiftClient projectClient() {
+        return new SwiftClient(new TempAuthV1(AUTH_URL, PROJECT_USER, PROJECT_KEY, Duration.ofSeconds(10)),
+                Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    private static void start() throws IOException, InterruptedException {
+        Path script = findScript();
+        String root = System.getProperty("ferry.saio.root", ""); // empty: the script's default, <repo>/target/saio
+        if (run(script, root, "status") == 0) {
+            return; // someone else's (or an earlier run's): use it, do not stop it
+        }
+        Path log = Files.createTempFile("swift-saio", ".log");
+        int rc = run(script, root, "start", log);
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        if (rc != 0) {
+            throw new IOException(script + " start failed (exit " + rc + "): " + output.strip());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                run(script, root, "stop");
+            } catch (IOException | InterruptedException e) {
+                System.err.println("could not stop the Swift SAIO: " + e);
+            }
+        }, "saio-stop"));
+    }
+
+    private static int run(Path script, String root, String action) throws IOException, InterruptedException {
+        return run(script, root, action, null);
+    }
+
+    private static int run(Path script, String root, String action, Path log) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(List.of("bash", script.toString(), action));
+        if (!root.isEmpty()) {
+            pb.environment().put("SAIO_ROOT", root);
+        }
+        pb.environment().put("SAIO_PORT", Integer.toString(PORT));
+        pb.redirectErrorStream(true);
+        if (log != null) {
+            pb.redirectOutput(log.toFile());
+        } else {
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process p = pb.start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) { // a first start may install packages
+            p.destroyForcibly();
+            throw new IOException(script + " " + action + " did not finish");
+        }
+        return p.exitValue();
+    }
+
+    private static Path findScript() throws IOException {
+        Path dir = Path.of("").toAbsolutePath();
+        for (int i = 0; i < 3 && dir != null; i++, dir = dir.getParent()) {
+            Path candidate = dir.resolve("tools/swift-saio.sh");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IOException("tools/swift-saio.sh not found above " + Path.of("").toAbsolutePath());
+    }
+}

@@ -1,0 +1,140 @@
+package dev.ferry.server.sources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ferry.server.objectstorage.SwiftAuth;
+import dev.ferry.server.objectstorage.SwiftClient;
+import dev.ferry.server.objectstorage.SwiftSession;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link SwiftSource} against a loopback server playing Swift: names, encoding, re-authentication, timeouts. */
+class SwiftSourceTest {
+
+    private HttpServer server;
+    private final List<String> paths = new CopyOnWriteArrayList<>();
+    private final List<String> tokens = new CopyOnWriteArrayList<>();
+    private final AtomicInteger sessions = new AtomicInteger();
+    private volatile boolean stall;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            paths.add(exchange.getRequestURI().getRawPath());
+            String token = exchange.getRequestHeaders().getFirst("X-Auth-Token");
+            tokens.add(token);
+            try (exchange) {
+                if (stall) {
+                    Thread.sleep(3000);
+                }
+                if ("tk-1".equals(token)) {
+                    exchange.sendResponseHeaders(401, -1);
+                    return;
+                }
+                byte[] body = "image bytes".getBytes(StandardCharsets.US_ASCII);
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private SwiftSource source(Duration readTimeout) {
+        URI storage = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/AUTH_operator");
+        SwiftAuth auth = new SwiftAuth() {
+            private SwiftSession current;
+
+            @Override
+            public synchronized SwiftSession session() {
+                if (current == null) {
+                    current = new SwiftSession("tk-" + sessions.incrementAndGet(), storage);
+                }
+                return current;
+            }
+
+            @Override
+            public synchronized void invalidate(SwiftSession stale) {
+                if (current == stale) {
+                    current = null;
+                }
+            }
+        };
+        return new SwiftSource(new SwiftClient(auth, Duration.ofSeconds(2), readTimeout), "AUTH_", 1 << 20);
+    }
+
+    @Test
+    void readsFromTheProjectsAccountWithEncodedNamesAndReauthenticatesOnce() throws IOException {
+        try (OpenedStream in = source(Duration.ofSeconds(5)).open("proj42", "my exports", "dir/ü a?#%.vhd")) {
+            assertThat(new String(in.body().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("image bytes");
+            assertThat(in.contentLength()).isEqualTo(11);
+        }
+        assertThat(paths).containsExactly("/v1/AUTH_proj42/my%20exports/dir/%C3%BC%20a%3F%23%25.vhd",
+                "/v1/AUTH_proj42/my%20exports/dir/%C3%BC%20a%3F%23%25.vhd");
+        assertThat(tokens).containsExactly("tk-1", "tk-2"); // the 401 made it authenticate again
+    }
+
+    @Test
+    void aStalledServerIsAReadTimeout() {
+        stall = true;
+        assertThatThrownBy(() -> source(Duration.ofMillis(300)).open("proj42", "c", "o"))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("cannot read object c/o")
+                .hasMessageContaining("read timeout");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "proj42 | ..          | x.vhd         | invalid container name",
+        "proj42 | .           | x.vhd         | invalid container name",
+        "proj42 | a/b         | x.vhd         | invalid container name",
+        "proj42 | ''          | x.vhd         | container name is empty",
+        "proj42 | c           | ''            | object name is empty",
+        "proj42 | c           | /etc/passwd   | invalid object name",
+        "proj42 | c           | a/../../x     | invalid object name",
+        "proj42 | c           | ./x           | invalid object name",
+        "proj42 | c           | a/..          | invalid object name",
+        "p/../q | c           | x             | invalid project id",
+        "''     | c           | x             | invalid project id",
+        "p%2F   | c           | x             | invalid project id",
+    })
+    void hostileNamesAreRefusedBeforeAnyRequest(String project, String container, String object, String message) {
+        assertThatThrownBy(() -> source(Duration.ofSeconds(5)).open(project, container, object))
+                .isInstanceOf(SourceException.class).hasMessageContaining(message);
+        assertThat(paths).isEmpty();
+    }
+
+    @Test
+    void controlCharactersAndOverlongNamesAreRefused() {
+        SwiftSource swift = source(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> swift.open("p", "c", "x\r\nX-Auth-Token: stolen")).hasMessageContaining("invalid object name");
+        assertThatThrownBy(() -> swift.open("p", "c\u0000", "x")).hasMessageContaining("invalid container name");
+        assertThatThrownBy(() -> swift.open("p", "c", "o".repeat(1025))).hasMessageContaining("longer than 1024");
+        assertThatThrownBy(() -> swift.open("p", "é".repeat(129), "x")).hasMessageContaining("longer than 256");
+        assertThat(paths).isEmpty();
+    }
+}
