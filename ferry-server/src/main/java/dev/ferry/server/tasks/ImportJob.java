@@ -105,6 +105,11 @@ public final class ImportJob implements Job {
             deleteQuietly(blobKey(task, earlier));
         }
         String key = blobKey(task, task.attempts());
+        try {
+            staging.removeEarlierAttempts(task);
+        } catch (IOException e) {
+            LOG.warn("could not remove staging files of earlier attempts of task {}: {}", task.id(), e.toString());
+        }
         Path staged = staging.newFile(task, "source");
         Path converted = staging.newFile(task, "output");
         boolean committed = false;

@@ -40,6 +40,27 @@ public final class StagingArea {
     }
 
     /**
+     * Removes the staging files of the task's earlier attempts (a node killed mid-import, whose
+     * task was claimed again here, e.g. after a restart).
+     *
+     * @return how many files were removed
+     */
+    int removeEarlierAttempts(Task task) throws IOException {
+        int removed = 0;
+        for (int attempt = 1; attempt < task.attempts(); attempt++) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                    "task-" + task.id() + "-" + attempt + "-*" + SUFFIX)) {
+                for (Path f : files) {
+                    if (Files.deleteIfExists(f)) {
+                        removed++;
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
      * Removes staging files last modified at least {@code minAge} ago. At startup of a node that
      * has the directory to itself, {@link Duration#ZERO} is right.
      *
