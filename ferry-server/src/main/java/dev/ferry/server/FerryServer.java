@@ -104,7 +104,8 @@ public final class FerryServer implements AutoCloseable {
             if (stale > 0) {
                 LOG.info("removed {} import staging file(s) from {}", stale, staging.dir());
             }
-            ImportPolicy importPolicy = ImportPolicy.of(config.importing().profile(), config.importing().outputFormat());
+            ImportPolicy importPolicy = ImportPolicy.of(config.importing().profile(), config.importing().outputFormat(),
+                    config.url().maxBytes());
             UrlGuard guard = new UrlGuard(Jobs.urlPolicy(config.url()));
             HttpSource source = new HttpSource(guard);
             closeables.add(source);

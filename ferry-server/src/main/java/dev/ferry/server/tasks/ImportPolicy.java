@@ -21,10 +21,12 @@ import java.util.Optional;
  *     {@code image_properties}; stored as it is, as {@code vhd}/{@code ovf}, private.</li>
  * </ul>
  *
- * @param profile      the profile
- * @param outputFormat {@code keep}, {@code raw}, {@code qcow2} or {@code vhd}
+ * @param profile        the profile
+ * @param outputFormat   {@code keep}, {@code raw}, {@code qcow2} or {@code vhd}
+ * @param maxOutputBytes the largest raw output a conversion may write ({@code url.max_bytes}): a
+ *                       tiny qcow2 may declare an exabyte, and raw materialises the virtual size
  */
-public record ImportPolicy(Profile profile, String outputFormat) {
+public record ImportPolicy(Profile profile, String outputFormat, long maxOutputBytes) {
 
     /** The two named profiles of {@code import.profile}. */
     public enum Profile {
@@ -37,19 +39,18 @@ public record ImportPolicy(Profile profile, String outputFormat) {
         if (!outputFormat.equals("keep") && TargetFormat.parse(outputFormat, null).isEmpty()) {
             throw new IllegalArgumentException("bad import.output_format: " + outputFormat);
         }
+        if (maxOutputBytes < 1) {
+            throw new IllegalArgumentException("maxOutputBytes must be positive: " + maxOutputBytes);
+        }
     }
 
     /** From the configuration values ({@code openstack}/{@code rackspace}, output format). */
-    public static ImportPolicy of(String profile, String outputFormat) {
+    public static ImportPolicy of(String profile, String outputFormat, long maxOutputBytes) {
         return new ImportPolicy(switch (profile) {
             case "openstack" -> Profile.OPENSTACK;
             case "rackspace" -> Profile.RACKSPACE;
             default -> throw new IllegalArgumentException("bad import.profile: " + profile);
-        }, outputFormat);
-    }
-
-    public static ImportPolicy openstack() {
-        return new ImportPolicy(Profile.OPENSTACK, "keep");
+        }, outputFormat, maxOutputBytes);
     }
 
     public Limits limits() {
@@ -136,6 +137,10 @@ public record ImportPolicy(Profile profile, String outputFormat) {
         if (target.isEmpty()) {
             throw new JobFailedException("UNSUPPORTED_FORMAT: cannot convert " + detected.glanceName() + " to "
                     + wanted + "; Ferry writes raw, qcow2, vhd and vmdk.");
+        }
+        if (target.get() == TargetFormat.RAW && inspection.virtualSize() > maxOutputBytes) {
+            throw new JobFailedException("VIRTUAL_SIZE_LIMIT: converting to raw would store the virtual size of "
+                    + inspection.virtualSize() + " bytes, more than the limit of " + maxOutputBytes + " bytes (url.max_bytes)");
         }
         return target;
     }

@@ -239,6 +239,16 @@ class ImportPipelineTest {
     }
 
     @Test
+    void aRawConversionLargerThanTheCapIsRefusedBeforeWriting() throws IOException {
+        byte[] huge = TestImages.emptyQcow2(1L << 40, dir.resolve("work"));
+        JsonNode task = importTask(data.serve("/exabyte.qcow2", huge), "qcow2", "raw");
+        assertThat(task.get("message").asString()).isEqualTo("VIRTUAL_SIZE_LIMIT: converting to raw would store the "
+                + "virtual size of " + (1L << 40) + " bytes, more than the limit of " + (64L << 20)
+                + " bytes (url.max_bytes)");
+        assertFailedCleanly(task);
+    }
+
+    @Test
     void sourceErrorsEachHaveTheirOwnMessage() {
         JsonNode missing = importTask(data.url("/missing.qcow2"), "qcow2", null);
         assertThat(missing.get("message").asString()).isEqualTo("Could not download " + data.url("/missing.qcow2")

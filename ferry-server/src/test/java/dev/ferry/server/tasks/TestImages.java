@@ -65,10 +65,19 @@ public final class TestImages {
 
     /** An empty dynamic VHD of {@code virtualSize} bytes (tiny whatever the size: no block allocated). */
     public static byte[] emptyDynamicVhd(long virtualSize, Path work) throws IOException {
-        Path out = Files.createTempFile(work, "vhd", ".img");
+        return empty(TargetFormat.VHD_DYNAMIC, virtualSize, work);
+    }
+
+    /** An empty qcow2 of {@code virtualSize} bytes. */
+    public static byte[] emptyQcow2(long virtualSize, Path work) throws IOException {
+        return empty(TargetFormat.QCOW2, virtualSize, work);
+    }
+
+    private static byte[] empty(TargetFormat format, long virtualSize, Path work) throws IOException {
+        Path out = Files.createTempFile(work, "empty", ".img");
         try (FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE, StandardOpenOption.READ,
                 StandardOpenOption.TRUNCATE_EXISTING);
-             DiskWriter w = Converter.writer(TargetFormat.VHD_DYNAMIC, virtualSize, ch)) {
+             DiskWriter w = Converter.writer(format, virtualSize, ch)) {
             w.finish();
         }
         byte[] result = Files.readAllBytes(out);
