@@ -226,7 +226,10 @@ public final class ImportJob implements Job {
              Sink sink = Sink.async(ch, Converter.WRITE_THREADS, Converter.WRITE_BUFFERS);
              DiskWriter w = inOrder == null ? Converter.writer(target, disk.size(), sink)
                      : inOrder.wrap(Converter.writer(target, disk.size(), sink))) {
-            Converter.copy(disk, w, sink, (done, total) -> checkAlive(context));
+            Converter.copy(disk, w, sink, (done, total) -> {
+                checkAlive(context);
+                context.progress(done, total);
+            });
             sink.drain();
             return w.virtualSize();
         }
