@@ -110,7 +110,7 @@ public final class FerryServer implements AutoCloseable {
             HttpSource source = new HttpSource(guard);
             closeables.add(source);
             ImportSources sources = new ImportSources(source, ObjectStorage.swiftSource(config, closeables),
-                    ObjectStorage.s3Source(config, closeables));
+                    ObjectStorage.s3Source(config, closeables), config.store().s3().bucket());
             Map<TaskType, Job> jobs = Jobs.create(sources, store, imageRepository, clock, json, importPolicy,
                     staging);
             String nodeId = "node-" + UUID.randomUUID();

@@ -21,11 +21,17 @@ public final class ImportSources {
     private final HttpSource http;
     private final Optional<SwiftSource> swift;
     private final Optional<S3Source> s3;
+    private final String storeBucket;
 
-    public ImportSources(HttpSource http, Optional<SwiftSource> swift, Optional<S3Source> s3) {
+    /**
+     * @param storeBucket the bucket where Ferry keeps image data ({@code s3.bucket}): never a source,
+     *                    or any user could import another project's private image by its key
+     */
+    public ImportSources(HttpSource http, Optional<SwiftSource> swift, Optional<S3Source> s3, String storeBucket) {
         this.http = Objects.requireNonNull(http, "http");
         this.swift = Objects.requireNonNull(swift, "swift");
         this.s3 = Objects.requireNonNull(s3, "s3");
+        this.storeBucket = storeBucket == null ? "" : storeBucket;
     }
 
     public boolean swiftEnabled() {
@@ -65,6 +71,10 @@ public final class ImportSources {
                         + "s3.access_key, s3.secret_key), which this server does not have.");
             }
             String[] parts = split(from.substring("s3://".length()), from);
+            if (parts[0].equals(storeBucket)) {
+                throw new JobFailedException("Importing from '" + from + "' is refused: bucket " + storeBucket
+                        + " holds this server's image data.");
+            }
             return new S3(parts[0], parts[1]);
         }
         if (from.contains("://") && !lower.startsWith("swift://")) {
