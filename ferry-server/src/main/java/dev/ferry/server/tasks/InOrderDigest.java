@@ -2,12 +2,13 @@ package dev.ferry.server.tasks;
 
 import dev.ferry.format.convert.DiskWriter;
 import dev.ferry.server.images.Checksums;
-import dev.ferry.server.images.ChecksummingInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -15,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * MD5 and SHA-512 of a raw conversion output, computed while the converter writes it instead of
- * by reading the file again afterwards. A raw output is the virtual disk itself, and the converter
+ * MD5 and SHA-512 of a raw conversion output, computed while the converter writes it (each
+ * digest on its own virtual thread, both fed the same copied pieces) instead of by reading the
+ * file again afterwards. A raw output is the virtual disk itself, and the converter
  * hands its writer the non-zero data in strictly increasing order, so the output's bytes are the
  * written pieces with zeros in the gaps. {@link #wrap} returns the writer to give the converter;
  * {@link #result()} the digests once it has finished, or null if the order was ever broken (the
@@ -26,19 +28,48 @@ final class InOrderDigest implements AutoCloseable {
 
     private static final byte[] ZEROS = new byte[1 << 20];
     private static final Piece END = new Piece(new byte[0], 0);
+    /** Pieces queued per digest: at most 2 x this many distinct pieces (4 MiB at most each) are held. */
+    private static final int QUEUED = 8;
 
     private record Piece(byte[] data, int length) {
     }
 
-    private final BlockingQueue<Piece> queue = new ArrayBlockingQueue<>(16);
-    private final AtomicReference<Object> outcome = new AtomicReference<>(); // Checksums or Throwable
-    private final Thread consumer;
+    private final Digest md5 = new Digest("MD5");
+    private final Digest sha512 = new Digest("SHA-512");
     private long position;
     private boolean broken;
     private boolean ended;
 
-    InOrderDigest() {
-        consumer = Thread.ofVirtual().name("ferry-output-digest").start(this::consume);
+    /** One digest on its own virtual thread, fed the same immutable pieces as the other. */
+    private static final class Digest {
+        final BlockingQueue<Piece> queue = new ArrayBlockingQueue<>(QUEUED);
+        final AtomicReference<Object> outcome = new AtomicReference<>(); // hex String or Throwable
+        final Thread thread;
+
+        Digest(String algorithm) {
+            MessageDigest md;
+            try {
+                md = MessageDigest.getInstance(algorithm);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(algorithm + " is missing from this JDK", e);
+            }
+            MessageDigest digest = md;
+            thread = Thread.ofVirtual().name("ferry-output-" + algorithm).start(() -> {
+                try {
+                    for (Piece p = queue.take(); p != END; p = queue.take()) {
+                        digest.update(p.data(), 0, p.length());
+                    }
+                    outcome.set(HexFormat.of().formatHex(digest.digest()));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+        }
+
+        String await() throws InterruptedException {
+            thread.join();
+            return outcome.get() instanceof String hex ? hex : null;
+        }
     }
 
     DiskWriter wrap(DiskWriter inner) {
@@ -60,7 +91,13 @@ final class InOrderDigest implements AutoCloseable {
                 ByteBuffer copy = src.duplicate();
                 byte[] data = new byte[copy.remaining()];
                 copy.get(data);
-                feed(offset, data, 0, data.length);
+                if (!broken && offset >= position) {
+                    zerosUpTo(offset);
+                    put(new Piece(data, data.length));
+                    position = offset + data.length;
+                } else {
+                    broken = true;
+                }
                 inner.write(offset, src);
             }
 
@@ -84,13 +121,13 @@ final class InOrderDigest implements AutoCloseable {
             return null;
         }
         try {
-            consumer.join();
+            String m = md5.await();
+            String s = sha512.await();
+            return m == null || s == null ? null : new Checksums(m, s, position);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the digests");
         }
-        Object o = outcome.get();
-        return o instanceof Checksums c ? c : null;
     }
 
     private void feed(long offset, byte[] buf, int off, int len) throws IOException {
@@ -99,8 +136,7 @@ final class InOrderDigest implements AutoCloseable {
             return;
         }
         zerosUpTo(offset);
-        byte[] copy = (off == 0 && len == buf.length) ? buf.clone() : java.util.Arrays.copyOfRange(buf, off, off + len);
-        put(new Piece(copy, len));
+        put(new Piece(Arrays.copyOfRange(buf, off, off + len), len));
         position = offset + len;
     }
 
@@ -115,70 +151,31 @@ final class InOrderDigest implements AutoCloseable {
     private void end() throws IOException {
         if (!broken) {
             put(END);
-            ended = true;
+            ended = !broken;
         }
     }
 
     private void put(Piece p) throws IOException {
-        try {
-            while (!queue.offer(p, 100, TimeUnit.MILLISECONDS)) {
-                if (outcome.get() != null) { // the consumer stopped: give up on digesting in order
-                    broken = true;
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while digesting");
-        }
-    }
-
-    private void consume() {
-        InputStream pieces = new InputStream() {
-            private Piece current;
-            private int at;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                try {
-                    while (current == null || at == current.length()) {
-                        if (current == END) {
-                            return -1;
-                        }
-                        current = queue.take();
-                        at = 0;
+        for (Digest d : new Digest[] {md5, sha512}) {
+            try {
+                while (!broken && !d.queue.offer(p, 100, TimeUnit.MILLISECONDS)) {
+                    if (d.outcome.get() != null) { // that digest stopped: give up on digesting in order
+                        broken = true;
                     }
-                } catch (InterruptedException e) {
-                    throw new InterruptedIOException("digest stopped");
                 }
-                if (current == END) {
-                    return -1;
-                }
-                int n = Math.min(len, current.length() - at);
-                System.arraycopy(current.data(), at, b, off, n);
-                at += n;
-                return n;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while digesting");
             }
-        };
-        try (ChecksummingInputStream digesting = new ChecksummingInputStream(pieces)) {
-            digesting.transferTo(OutputStream.nullOutputStream());
-            outcome.set(digesting.finish());
-        } catch (Throwable t) {
-            outcome.set(t);
         }
     }
 
-    /** Stops the digest thread if the conversion did not finish. */
+    /** Stops the digest threads if the conversion did not finish. */
     @Override
     public void close() {
         if (!ended || broken) {
-            consumer.interrupt();
+            md5.thread.interrupt();
+            sha512.thread.interrupt();
         }
     }
 }
