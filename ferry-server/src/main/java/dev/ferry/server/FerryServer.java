@@ -21,7 +21,10 @@ import dev.ferry.server.identity.StaticTokenResolver;
 import dev.ferry.server.identity.KeystoneResolver;
 import dev.ferry.server.identity.TokenCache;
 import dev.ferry.server.policy.Policy;
+import dev.ferry.server.tasks.ImportPolicy;
 import dev.ferry.server.tasks.ImportSourceCheck;
+import dev.ferry.server.tasks.ImportSources;
+import dev.ferry.server.tasks.StagingArea;
 import dev.ferry.server.tasks.Job;
 import dev.ferry.server.tasks.TaskReaper;
 import dev.ferry.server.tasks.TaskRepository;
@@ -111,14 +114,24 @@ public final class FerryServer implements AutoCloseable {
             TaskRepository taskRepository = new TaskRepository(database.jdbi(), json);
             ImageRepository imageRepository = new ImageRepository(database.jdbi(), json);
             BlobStore store = ObjectStorage.store(config, clock, closeables);
+            StagingArea staging = new StagingArea(config.server().dataDir().resolve("staging"), clock);
+            int stale = staging.sweep(config.url().readTimeout().multipliedBy(2));
+            if (stale > 0) {
+                LOG.info("removed {} import staging file(s) from {}", stale, staging.dir());
+            }
+            ImportPolicy importPolicy = ImportPolicy.of(config.importing().profile(), config.importing().outputFormat(),
+                    config.url().maxBytes());
             UrlGuard guard = new UrlGuard(Jobs.urlPolicy(config.url()));
             HttpSource source = new HttpSource(guard);
             closeables.add(source);
-            Map<TaskType, Job> jobs = Jobs.create(source, store, imageRepository, clock, json);
+            ImportSources sources = new ImportSources(source, ObjectStorage.swiftSource(config, closeables),
+                    ObjectStorage.s3Source(config, closeables), config.store().s3().bucket());
+            Map<TaskType, Job> jobs = Jobs.create(sources, store, imageRepository, clock, json, importPolicy,
+                    staging);
             String nodeId = "node-" + UUID.randomUUID();
             TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
                     nodeId);
-            ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard);
+            ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard, sources);
             ImageService imageService = new ImageService(imageRepository, store, clock, config.images().maxUploadBytes());
             TaskService taskService = new TaskService(taskRepository, clock, policy, sourceCheck,
                     workers::wake, json);

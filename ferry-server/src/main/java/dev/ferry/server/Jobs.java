@@ -2,15 +2,17 @@ package dev.ferry.server;
 
 import dev.ferry.server.config.FerryConfig;
 import dev.ferry.server.images.ImageRepository;
-import dev.ferry.server.sources.HttpSource;
 import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.sources.UrlPolicy;
 import dev.ferry.server.sources.UrlRejectedException;
 import dev.ferry.server.stores.BlobStore;
 import dev.ferry.server.tasks.ImportJob;
+import dev.ferry.server.tasks.ImportPolicy;
+import dev.ferry.server.tasks.ImportSources;
 import dev.ferry.server.tasks.ImportSourceCheck;
 import dev.ferry.server.tasks.InvalidTaskRequestException;
 import dev.ferry.server.tasks.Job;
+import dev.ferry.server.tasks.StagingArea;
 import dev.ferry.server.tasks.TaskType;
 import dev.ferry.server.tasks.UnavailableJob;
 import java.time.Clock;
@@ -32,10 +34,10 @@ final class Jobs {
                 url.maxBytes());
     }
 
-    static Map<TaskType, Job> create(HttpSource source, BlobStore store, ImageRepository images, Clock clock,
-                                     JsonMapper json) {
+    static Map<TaskType, Job> create(ImportSources sources, BlobStore store, ImageRepository images, Clock clock,
+                                     JsonMapper json, ImportPolicy policy, StagingArea staging) {
         Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
-        jobs.put(TaskType.IMPORT, new ImportJob(source, store, images, clock, json));
+        jobs.put(TaskType.IMPORT, new ImportJob(sources, store, images, clock, json, policy, staging));
         jobs.put(TaskType.EXPORT, new UnavailableJob("Export tasks need an object store (store.type=swift), "
                 + "which this server does not support yet."));
         jobs.put(TaskType.API_IMAGE_IMPORT, new UnavailableJob("api_image_import tasks are run by the "
@@ -44,8 +46,12 @@ final class Jobs {
     }
 
     /** Glance's texts for the three kinds of refusal, with UrlGuard's reason added. */
-    static ImportSourceCheck sourceCheck(UrlGuard guard) {
+    static ImportSourceCheck sourceCheck(UrlGuard guard, ImportSources sources) {
         return url -> {
+            String lower = url.toLowerCase(java.util.Locale.ROOT);
+            if ((lower.startsWith("swift://") && sources.swiftEnabled()) || (lower.startsWith("s3://") && sources.s3Enabled())) {
+                return; // object names are checked by the source when the job opens them
+            }
             if (url.startsWith("file://") || url.startsWith("filesystem://")) {
                 throw new InvalidTaskRequestException(
                         "File based imports are not allowed. Please use a non-local source of image data.");

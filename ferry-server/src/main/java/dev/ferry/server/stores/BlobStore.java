@@ -2,6 +2,8 @@ package dev.ferry.server.stores;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Where image data is kept. Keys are chosen by the server (image ids and suffixes), never by users,
@@ -16,6 +18,16 @@ public interface BlobStore {
      * same key stays as it was). Does not close {@code data}.
      */
     StoredBlob put(String key, InputStream data) throws IOException;
+
+    /**
+     * Stores the content of a local {@code file} under {@code key}, as {@link #put}; the file may
+     * have been moved into the store afterwards (the caller removes it if it is still there).
+     */
+    default StoredBlob putFile(String key, Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return put(key, in);
+        }
+    }
 
     /** Opens the blob for reading; the caller closes the stream. */
     InputStream get(String key) throws IOException;

@@ -112,6 +112,39 @@ public final class FileStore implements BlobStore {
         }
     }
 
+    /**
+     * Moves {@code file} into the store: fsync, rename to a temporary name in the root (a copy if
+     * it is on another file system), then the same atomic rename as {@link #put}.
+     */
+    @Override
+    public StoredBlob putFile(String key, Path file) throws IOException {
+        Path target = pathOf(key);
+        Path temp = root.resolve(TEMP_PREFIX + key + "-" + UUID.randomUUID());
+        boolean done = false;
+        try {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(file, temp);
+            long size = Files.size(temp);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.force(true); // a no-op after a rename; needed after a cross-file-system copy
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("file store root " + root + " does not support atomic rename", e);
+            }
+            done = true;
+            syncDirectory();
+            return new StoredBlob(key, target.toUri().toString(), size);
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
     @Override
     public InputStream get(String key) throws IOException {
         try {

@@ -18,7 +18,7 @@ record ImageProperties(String name, String diskFormat, String containerFormat, i
             "vdi", "iso", "ploop");
     static final List<String> CONTAINER_FORMATS = List.of("ami", "ari", "aki", "bare", "ovf", "ova", "docker",
             "compressed");
-    private static final Set<String> READ_ONLY = Set.of("created_at", "updated_at", "status", "checksum", "size",
+    static final Set<String> READ_ONLY = Set.of("created_at", "updated_at", "status", "checksum", "size",
             "virtual_size", "direct_url", "self", "file", "schema", "id", "os_hash_algo", "os_hash_value", "owner",
             "location", "locations", "deleted", "deleted_at", "stores");
     private static final int MAX_EXTRA = 128;
@@ -39,6 +39,9 @@ record ImageProperties(String name, String diskFormat, String containerFormat, i
             if (READ_ONLY.contains(key) || key.startsWith("os_glance")) {
                 throw new JobFailedException("Attribute '" + key + "' is read-only or reserved and cannot be set "
                         + "in image_properties.");
+            }
+            if (v.isNull() && (key.equals("name") || key.equals("disk_format") || key.equals("container_format"))) {
+                continue; // the image schema allows null for these: not given
             }
             switch (key) {
                 case "name" -> name = string(key, v);

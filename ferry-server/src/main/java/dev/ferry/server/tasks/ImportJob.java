@@ -1,23 +1,36 @@
 package dev.ferry.server.tasks;
 
+import dev.ferry.format.DiskFormat;
+import dev.ferry.format.Inspection;
+import dev.ferry.format.convert.Converter;
+import dev.ferry.format.convert.DiskWriter;
+import dev.ferry.format.convert.FileSource;
+import dev.ferry.format.convert.FormatException;
+import dev.ferry.format.convert.Sink;
+import dev.ferry.format.convert.TargetFormat;
+import dev.ferry.format.convert.VirtualDisk;
+import dev.ferry.format.detect.Inspector;
+import dev.ferry.format.io.FileReadSource;
 import dev.ferry.server.images.Checksums;
 import dev.ferry.server.images.ChecksummingInputStream;
 import dev.ferry.server.images.Image;
 import dev.ferry.server.images.ImageRepository;
-import dev.ferry.server.sources.HttpSource;
 import dev.ferry.server.sources.OpenedStream;
 import dev.ferry.server.sources.SourceException;
-import dev.ferry.server.sources.UrlGuard;
-import dev.ferry.server.sources.UrlRejectedException;
 import dev.ferry.server.stores.BlobStore;
 import dev.ferry.server.stores.StoredBlob;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.URI;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,31 +40,41 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The {@code import} task: streams {@code import_from} (http/https, behind {@link UrlGuard}) into
- * the blob store while computing MD5 and SHA-512, then makes an {@code active} image visible in
- * the same transaction that marks the task successful. Nothing is visible before that; a failed
- * or superseded attempt removes its blob.
+ * The {@code import} task: source → inspect → convert if the policy asks for another format →
+ * store, with MD5 and SHA-512 computed on their own threads; then an {@code active} image is made
+ * visible in the same transaction that marks the task successful. Nothing is visible before that;
+ * a failed or superseded attempt removes its blob and its staging files.
  *
- * <p>This version stores raw images as they are: other formats need the format inspector and
- * converter, and are refused with a message saying so. Rackspace's {@code container/object}
- * sources need an object store, which is not wired yet.
+ * <p>An http(s) source can be read only in order, and inspection needs the end of the file (a
+ * fixed VHD's footer, a VMDK's footer, tables anywhere), so the download is staged under
+ * {@link StagingArea} (bounded by {@code url.max_bytes}) while its digests are computed. If no
+ * conversion is needed the staged file itself becomes the blob ({@link BlobStore#putFile}: a
+ * rename for the file store) with the digests of the download; otherwise the converter writes a
+ * second staging file, which is digested and moved into the store. See docs/import.md.
  */
 public final class ImportJob implements Job {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportJob.class);
 
-    private final HttpSource source;
+    private final ImportSources sources;
     private final BlobStore store;
     private final ImageRepository images;
     private final Clock clock;
     private final JsonMapper json;
+    private final ImportPolicy policy;
+    private final StagingArea staging;
+    private final Inspector inspector;
 
-    public ImportJob(HttpSource source, BlobStore store, ImageRepository images, Clock clock, JsonMapper json) {
-        this.json = json;
-        this.source = source;
-        this.store = store;
-        this.images = images;
-        this.clock = clock;
+    public ImportJob(ImportSources sources, BlobStore store, ImageRepository images, Clock clock, JsonMapper json,
+                     ImportPolicy policy, StagingArea staging) {
+        this.json = Objects.requireNonNull(json, "json");
+        this.sources = Objects.requireNonNull(sources, "sources");
+        this.store = Objects.requireNonNull(store, "store");
+        this.images = Objects.requireNonNull(images, "images");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.staging = Objects.requireNonNull(staging, "staging");
+        this.inspector = Inspector.standard();
     }
 
     @Override
@@ -61,30 +84,19 @@ public final class ImportJob implements Job {
             throw new JobFailedException("Input does not contain 'import_from' field");
         }
         String from = input.get("import_from").asString();
-        if (!from.contains("://")) {
-            throw new JobFailedException("Importing from '" + from + "' (container/object) needs an object store "
-                    + "(store.type=swift), which this server does not support yet.");
-        }
         for (String field : new String[] {"import_from_format", "image_properties"}) {
             if (!input.has(field)) {
                 throw new JobFailedException("Input does not contain '" + field + "' field");
             }
         }
         JsonNode format = input.get("import_from_format");
+        if (!format.isString() && !format.isNull()) {
+            throw new JobFailedException("Input field 'import_from_format' must be a string.");
+        }
         ImageProperties props = ImageProperties.parse(input.get("image_properties"));
-        String declared = format.isString() ? format.asString() : String.valueOf(format);
-        String diskFormat = props.diskFormat() == null ? declared : props.diskFormat();
-        if (!declared.equals("raw") || !diskFormat.equals("raw")) {
-            throw new JobFailedException("Only raw images can be imported by this server for now: import_from_format "
-                    + "is '" + declared + "' and disk_format '" + diskFormat + "'; other formats need the "
-                    + "format inspector, which is not wired into imports yet.");
-        }
-        URI url;
-        try {
-            url = source.guard().checkSyntax(from);
-        } catch (UrlRejectedException e) {
-            throw new JobFailedException("URI for import does not pass filtering: " + e.getMessage());
-        }
+        policy.checkProperties(props);
+        Optional<DiskFormat> claimed = policy.claimed(format.isNull() ? null : format.asString());
+        ImportSources.Location location = sources.locate(from);
 
         UUID imageId = UUID.randomUUID();
         // The blob is named after the task and attempt, so that a retry can remove what an attempt
@@ -93,38 +105,174 @@ public final class ImportJob implements Job {
             deleteQuietly(blobKey(task, earlier));
         }
         String key = blobKey(task, task.attempts());
-        StoredBlob blob = null;
+        try {
+            staging.removeEarlierAttempts(task);
+        } catch (IOException e) {
+            LOG.warn("could not remove staging files of earlier attempts of task {}: {}", task.id(), e.toString());
+        }
+        Path staged = staging.newFile(task, "source");
+        Path converted = staging.newFile(task, "output");
         boolean committed = false;
-        try (OpenedStream opened = source.open(url);
-             ChecksummingInputStream digesting = new ChecksummingInputStream(opened.body())) {
-            long total = opened.contentLength();
-            context.progress(0, total);
-            blob = store.put(key, new ProgressStream(digesting, context, total));
-            Checksums sums = digesting.finish();
-            if (total >= 0 && sums.size() != total) {
-                throw new JobFailedException("Download of " + from + " ended after " + sums.size() + " of " + total
-                        + " bytes.");
+        try {
+            long t0 = System.nanoTime();
+            // When the claim and the requested format already say a conversion will follow, the
+            // download's digests would be thrown away: they are not computed.
+            boolean digestDownload = !policy.conversionExpected(claimed, props.diskFormat());
+            Checksums downloaded = download(location, task.owner(), staged, context, digestDownload);
+            long t1 = System.nanoTime();
+            Inspection inspection;
+            try (FileReadSource rs = FileReadSource.open(staged)) {
+                inspection = inspector.inspect(rs, claimed, policy.limits());
+            }
+            if (!inspection.accepted()) {
+                throw new JobFailedException(policy.rejection(inspection, claimed));
+            }
+            policy.checkAccepted(inspection);
+            Optional<TargetFormat> conversion = policy.conversion(inspection, props.diskFormat());
+            long virtualSize = inspection.virtualSize();
+            long t2 = System.nanoTime();
+            Path toStore = staged;
+            Checksums sums = downloaded;
+            if (conversion.isEmpty() && sums == null) {
+                sums = digest(staged, context); // the expected conversion turned out not to be needed
+            }
+            if (conversion.isPresent()) {
+                try (InOrderDigest inOrder = new InOrderDigest()) {
+                    virtualSize = convert(staged, inspection, conversion.get(), converted, context,
+                            conversion.get() == TargetFormat.RAW ? inOrder : null);
+                    Files.deleteIfExists(staged);
+                    t2 = System.nanoTime();
+                    sums = inOrder.result();
+                }
+                if (sums == null) {
+                    sums = digest(converted, context);
+                }
+                toStore = converted;
+            }
+            long t3 = System.nanoTime();
+            checkAlive(context);
+            StoredBlob blob = store.putFile(key, toStore);
+            long t4 = System.nanoTime();
+            LOG.info("import {}: download {} ms (stored {} bytes), inspect{} {} ms, digest of output {} ms, store {} ms",
+                    task.id(), ms(t1 - t0), sums.size(), conversion.map(c -> "+convert to " + c).orElse(""),
+                    ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
+            if (blob.size() != sums.size()) {
+                throw new IOException("the store kept " + blob.size() + " bytes of " + sums.size());
             }
             context.progress(sums.size(), sums.size());
             Instant now = clock.instant();
-            Image image = new Image(imageId, props.name(), "active", "shared", task.owner(), "raw",
-                    props.containerFormat() == null ? "bare" : props.containerFormat(), sums.size(), sums.size(),
+            Image image = new Image(imageId, props.name(), "active", policy.visibility(), task.owner(),
+                    policy.storedDiskFormat(inspection, props.diskFormat(), conversion),
+                    policy.containerFormat(props.containerFormat()), sums.size(), virtualSize < 0 ? null : virtualSize,
                     sums.md5(), "sha512", sums.sha512(), blob.key(), props.minRam(), props.minDisk(), false,
                     props.extra(), now, now);
             ObjectNode result = JsonNodeFactory.instance.objectNode().put("image_id", imageId.toString());
             context.succeed(result, h -> images.insert(h, image));
             committed = true;
+        } catch (FormatException e) {
+            throw new JobFailedException(e.finding().toString(), e);
+        } catch (FileTooLargeException e) {
+            throw new JobFailedException(policy.fileTooLarge(e.size), e);
         } catch (SourceException e) {
             throw new JobFailedException("Could not download " + from + ": " + e.getMessage(), e);
-        } catch (InterruptedIOException e) {
+        } catch (InterruptedIOException | StoppedException e) {
             throw new InterruptedException("interrupted while importing");
         } catch (IOException e) {
             throw new JobFailedException("Import of " + from + " failed: " + e.getMessage(), e);
         } finally {
+            deleteQuietly(staged);
+            deleteQuietly(converted);
             if (!committed) {
                 deleteQuietly(key);
             }
         }
+    }
+
+    /**
+     * Downloads into {@code staged}, digesting as it goes if {@code digest} (else returns null);
+     * checks the length against the announced one.
+     */
+    private Checksums download(ImportSources.Location location, String owner, Path staged, JobContext context,
+                               boolean digest) throws IOException, JobFailedException {
+        try (OpenedStream opened = sources.open(location, owner);
+             InputStream body = digest ? new ChecksummingInputStream(opened.body()) : opened.body();
+             OutputStream out = Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long total = opened.contentLength();
+            long cap = policy.limits().maxFileSize();
+            if (total > cap) {
+                throw new JobFailedException(policy.fileTooLarge(total));
+            }
+            context.progress(0, total);
+            long size = copy(body, out, context, total, cap);
+            if (total >= 0 && size != total) {
+                throw new SourceException("the download ended after " + size + " of the " + total
+                        + " bytes announced (truncated)");
+            }
+            return digest ? ((ChecksummingInputStream) body).finish() : null;
+        }
+    }
+
+    /**
+     * Converts {@code staged} into {@code out} as {@link Converter#convert} does, with the
+     * writer wrapped by {@code inOrder} (when not null) so that the output is digested as it is
+     * written.
+     */
+    private static long convert(Path staged, Inspection inspection, TargetFormat target, Path out, JobContext context,
+                                InOrderDigest inOrder) throws IOException {
+        try (FileSource src = FileSource.open(staged);
+             VirtualDisk disk = Converter.open(src, inspection);
+             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                     StandardOpenOption.WRITE, StandardOpenOption.READ);
+             Sink sink = Sink.async(ch, Converter.WRITE_THREADS, Converter.WRITE_BUFFERS);
+             DiskWriter w = inOrder == null ? Converter.writer(target, disk.size(), sink)
+                     : inOrder.wrap(Converter.writer(target, disk.size(), sink))) {
+            Converter.copy(disk, w, sink, (done, total) -> {
+                checkAlive(context);
+                context.progress(done, total);
+            });
+            sink.drain();
+            return w.virtualSize();
+        }
+    }
+
+    /** The digests of a staged file. */
+    private static Checksums digest(Path file, JobContext context) throws IOException {
+        try (InputStream in = Files.newInputStream(file);
+             ChecksummingInputStream digesting = new ChecksummingInputStream(in)) {
+            long total = Files.size(file);
+            copy(digesting, OutputStream.nullOutputStream(), context, total, Long.MAX_VALUE);
+            return digesting.finish();
+        }
+    }
+
+    /** Copies to the end; stops with {@link FileTooLargeException} past {@code cap} bytes. */
+    private static long copy(InputStream in, OutputStream out, JobContext context, long total, long cap)
+            throws IOException {
+        byte[] buffer = new byte[1 << 20];
+        long done = 0;
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            done += n;
+            if (done > cap) {
+                throw new FileTooLargeException(done);
+            }
+            out.write(buffer, 0, n);
+            if (context.leaseLost() || Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("task lease lost or worker stopping");
+            }
+            context.progress(done, total);
+        }
+        return done;
+    }
+
+    private static void checkAlive(JobContext context) {
+        if (context.leaseLost() || Thread.currentThread().isInterrupted()) {
+            throw new StoppedException();
+        }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     static String blobKey(Task task, int attempt) {
@@ -139,42 +287,31 @@ public final class ImportJob implements Job {
         }
     }
 
-    /** Reports bytes read to the task (throttled by the context) and stops if the lease is lost. */
-    private static final class ProgressStream extends FilterInputStream {
-        private final JobContext context;
-        private final long total;
-        private long done;
-
-        ProgressStream(InputStream in, JobContext context, long total) {
-            super(in);
-            this.context = context;
-            this.total = total;
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("could not remove staging file {}: {}", file, e.toString());
         }
+    }
 
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                advance(1);
-            }
-            return b;
+    /** The source turned out larger than the profile's file size limit (more than {@code size} bytes). */
+    private static final class FileTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final long size;
+
+        FileTooLargeException(long size) {
+            super("more than " + size + " bytes");
+            this.size = size;
         }
+    }
 
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                advance(n);
-            }
-            return n;
-        }
+    /** Thrown from the conversion's progress callback when the lease is lost or the worker stops. */
+    private static final class StoppedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
 
-        private void advance(int n) throws IOException {
-            done += n;
-            if (context.leaseLost() || Thread.currentThread().isInterrupted()) {
-                throw new InterruptedIOException("task lease lost or worker stopping");
-            }
-            context.progress(done, total);
+        StoppedException() {
+            super("task lease lost or worker stopping", null, false, false);
         }
     }
 }

@@ -97,6 +97,14 @@ public final class TaskService {
         if (!from.isString()) {
             throw new InvalidTaskRequestException("Invalid location: " + from);
         }
+        JsonNode props = input.get("image_properties");
+        if (props != null && !props.isNull()) {
+            try {
+                ImageProperties.parse(props); // the image schema's base properties: refused now, unlike Glance
+            } catch (JobFailedException e) {
+                throw new InvalidTaskRequestException(e.getMessage());
+            }
+        }
         String text = from.asString();
         if (!text.contains("://") && CONTAINER_OBJECT.matcher(text).matches()) {
             return; // Rackspace shape; the job reads it from the object store

@@ -108,6 +108,9 @@ abstract class ImportJobContract {
             assertThat(files.map(f -> f.getFileName().toString()).toList())
                     .containsExactly("task-" + task.get("id").asString() + "-1");
         }
+        try (Stream<Path> files = Files.list(dir.resolve("staging"))) {
+            assertThat(files.toList()).isEmpty();
+        }
 
         HttpResponse<byte[]> file = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(ferry.base() + "/v2/images/" + imageId + "/file")).build(),
@@ -142,16 +145,16 @@ abstract class ImportJobContract {
         assertThat(task.get("message").asString()).contains("Could not download").contains("404");
         assertThat(task.get("result").isNull()).isTrue();
         assertThat(task.has("expires_at")).isTrue();
-        try (Stream<Path> files = Files.walk(dir.resolve("images"))) {
-            assertThat(files.filter(Files::isRegularFile).toList()).isEmpty();
-        }
+        assertNoFilesLeft();
     }
 
     @Test
     void nonRawFormatsAndMissingFieldsFailWithPreciseMessages() {
         JsonNode qcow = importAndWait(url("/disk.raw"), "qcow2");
         assertThat(qcow.get("status").asString()).isEqualTo("failure");
-        assertThat(qcow.get("message").asString()).startsWith("Only raw images can be imported");
+        assertThat(qcow.get("message").asString())
+                .isEqualTo("BAD_HEADER: no qcow2 magic (the bytes do not match import_from_format 'qcow2')");
+        assertNoFilesLeft();
 
         Reply r = ferry.postJson("/v2/tasks", "{\"type\": \"import\", \"input\": {\"import_from\": \""
                 + url("/disk.raw") + "\"}}");
@@ -170,10 +173,23 @@ abstract class ImportJobContract {
         Reply r = ferry.postJson("/v2/tasks", "{\"type\": \"import\", \"input\": {\"import_from\": \""
                 + url("/disk.raw") + "\", \"import_from_format\": \"raw\", \"image_properties\": {\"name\": \"x\", "
                 + "\"disk_format\": \"foo\", \"container_format\": \"bare\"}}}");
-        String id = r.json().get("id").asString();
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                ferry.get("/v2/tasks/" + id).json().get("status").asString().equals("failure"));
-        assertThat(ferry.get("/v2/tasks/" + id).message()).startsWith("Invalid disk_format 'foo'");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.message()).startsWith("Invalid disk_format 'foo'");
+        Reply c = ferry.postJson("/v2/tasks", "{\"type\": \"import\", \"input\": {\"import_from\": \""
+                + url("/disk.raw") + "\", \"import_from_format\": \"raw\", \"image_properties\": {"
+                + "\"disk_format\": \"raw\", \"container_format\": \"box\"}}}");
+        assertThat(c.status()).isEqualTo(400);
+        assertThat(c.message()).startsWith("Invalid container_format 'box'");
+    }
+
+    void assertNoFilesLeft() {
+        for (String sub : new String[] {"images", "staging"}) {
+            try (Stream<Path> files = Files.walk(dir.resolve(sub))) {
+                assertThat(files.filter(Files::isRegularFile).toList()).as(sub).isEmpty();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Import of a 1 GiB qcow2 through the tasks API, comparable to peers/glance/figures.md (Glance
+# 25.1: 5.88 s with conversion to raw, 3.92 s without, medians of 5).
+#
+#   bench/import-bench.sh          # RUNS=3 by default
+#
+# Builds the source like the Glance measurement: virtual size 1 GiB, alternating 1 MiB random /
+# 1 MiB zero (512 MiB of random data), made into a qcow2 with qemu-img and served by
+# `python3 -m http.server` on 127.0.0.1. Starts the release jar (./ferry serve) with a fresh data
+# dir (H2 + file store) and times POST /v2/tasks -> status success (polled every 0.05 s), RUNS
+# times each with disk_format qcow2 (stored as is) and disk_format raw (converted), alternating,
+# each after `sync`. Prints the runs and medians, and for reference the time of sha512sum (the
+# slower of the two digests Ferry computes) over the stored bytes of each case.
+# Needs qemu-img, curl, python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+for tool in qemu-img curl python3 sha512sum; do
+  command -v $tool >/dev/null || { echo "bench: $tool is required" >&2; exit 2; }
+done
+
+work=$(mktemp -d /tmp/ferry-import-bench.XXXXXX)
+server_pid=""; source_pid=""
+cleanup() {
+  set +e
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; [ -n "$server_pid" ] && wait "$server_pid" 2>/dev/null
+  [ -n "$source_pid" ] && kill "$source_pid" 2>/dev/null; [ -n "$source_pid" ] && wait "$source_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_for() {  # FILE REGEX SECONDS -> first match
+  local i
+  for i in $(seq 1 $(( $3 * 10 ))); do
+    if grep -qE "$2" "$1" 2>/dev/null; then grep -oE "$2" "$1" | head -n1; return 0; fi
+    sleep 0.1
+  done
+  echo "bench: timed out waiting for /$2/ in $1:" >&2; tail -n 20 "$1" >&2; return 1
+}
+now() { date +%s.%N; }
+
+# the source image
+mkdir -p "$work/www"
+python3 - "$work/big1g.raw" <<'PY'
+import os, sys
+with open(sys.argv[1], "wb") as f:
+    for i in range(0, 1024, 2):
+        f.seek(i << 20)
+        f.write(os.urandom(1 << 20))
+    f.truncate(1 << 30)
+PY
+qemu-img convert -f raw -O qcow2 "$work/big1g.raw" "$work/www/big1g.qcow2"
+rm -f "$work/big1g.raw"
+echo "source: $(stat -c %s "$work/www/big1g.qcow2") bytes qcow2, virtual 1073741824"
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/www" > "$work/source.log" 2>&1 &
+source_pid=$!
+source_port=$(wait_for "$work/source.log" 'port [0-9]+' 10 | grep -oE '[0-9]+')
+
+FERRY_URL_ALLOWED_HOSTS=127.0.0.1 FERRY_URL_ALLOWED_PORTS="80,443,$source_port" \
+  ./ferry serve --listen 127.0.0.1:0 --data-dir "$work/data" > "$work/server.out" 2> "$work/server.log" &
+server_pid=$!
+base=$(wait_for "$work/server.out" 'http://[0-9.]+:[0-9]+' 300)
+echo "server: $base (pid $server_pid)"
+
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+time_import() {  # DISK_FORMAT NAME -> seconds
+  local body id st t0 t1
+  body="{\"type\": \"import\", \"input\": {\"import_from\": \"http://127.0.0.1:$source_port/big1g.qcow2\", \"import_from_format\": \"qcow2\", \"image_properties\": {\"name\": \"$2\", \"disk_format\": \"$1\", \"container_format\": \"bare\"}}}"
+  t0=$(now)
+  id=$(curl -sf -X POST "$base/v2/tasks" -H 'Content-Type: application/json' -d "$body" | json 'd["id"]')
+  while :; do
+    st=$(curl -sf "$base/v2/tasks/$id" | json 'd["status"]')
+    [ "$st" = success ] || [ "$st" = failure ] && break
+    sleep 0.05
+  done
+  t1=$(now)
+  [ "$st" = success ] || { echo "bench: task $id ended in $st: $(curl -sf "$base/v2/tasks/$id")" >&2; exit 1; }
+  python3 -c "print(f'{$t1 - $t0:.2f}')"
+}
+
+median() { printf '%s\n' "$@" | sort -n | python3 -c 'import sys; v=[float(x) for x in sys.stdin]; print(f"{sorted(v)[len(v)//2]:.2f}")'; }
+
+# warm-up: one import of each kind, not counted
+time_import qcow2 warm-keep >/dev/null; time_import raw warm-raw >/dev/null
+conv=(); keep=()
+for i in $(seq 1 "$RUNS"); do
+  sync; sleep 1
+  conv+=("$(time_import raw "conv-$i")")
+  sync; sleep 1
+  keep+=("$(time_import qcow2 "keep-$i")")
+done
+echo "with conversion to raw: ${conv[*]} s; median $(median "${conv[@]}") s (Glance 5.88 s)"
+echo "without conversion:     ${keep[*]} s; median $(median "${keep[@]}") s (Glance 3.92 s)"
+
+# reference: SHA-512 over the same bytes (read from the page cache): the qcow2 as stored without
+# conversion, and a 1 GiB raw image as stored with it
+raw_blob=$(find "$work/data/images" -type f -size 1073741824c | head -n1)
+for file in "$work/www/big1g.qcow2" "$raw_blob"; do
+  cat "$file" > /dev/null
+  t0=$(now); sha512sum "$file" >/dev/null; t1=$(now)
+  echo "sha512sum over $(stat -c %s "$file") bytes: $(python3 -c "print(f'{$t1 - $t0:.2f}')") s"
+done
+echo "phases, as the server logged them (warm-up first):"
+grep -oE 'import [0-9a-f-]+: .*' "$work/server.log" | sed 's/^import [0-9a-f-]*: /  /'
