@@ -5,7 +5,9 @@ import dev.ferry.format.FormatInspector;
 import dev.ferry.format.Inspection;
 import dev.ferry.format.Limits;
 import dev.ferry.format.Reason;
+import dev.ferry.format.io.MetadataMap;
 import dev.ferry.format.io.ReadSource;
+import dev.ferry.format.io.TableReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -194,7 +196,7 @@ public final class Qcow2Inspector implements FormatInspector {
             this.h = h;
             this.extensions = extensions;
             this.cs = h.clusterSize();
-            this.reader = new TableReader(source);
+            this.reader = new TableReader(source, java.nio.ByteOrder.BIG_ENDIAN);
             long maxRanges = FIXED_RANGES + MAX_L1_ENTRIES + MAX_REFCOUNT_TABLE_BYTES / 8 + MAX_SNAPSHOTS;
             this.metadata = new MetadataMap((int) maxRanges);
         }

@@ -6,7 +6,9 @@ import dev.ferry.format.FormatInspector;
 import dev.ferry.format.Inspection;
 import dev.ferry.format.Limits;
 import dev.ferry.format.Reason;
+import dev.ferry.format.io.MetadataMap;
 import dev.ferry.format.io.ReadSource;
+import dev.ferry.format.io.TableReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -367,7 +369,7 @@ public final class VmdkInspector implements FormatInspector {
             this.fileSize = fileSize;
             this.h = h;
             this.tables = tables;
-            this.reader = new TableReader(source);
+            this.reader = new TableReader(source, java.nio.ByteOrder.LITTLE_ENDIAN);
         }
 
         void run() throws IOException, VmdkException {

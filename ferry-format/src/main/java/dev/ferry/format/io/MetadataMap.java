@@ -1,15 +1,15 @@
-package dev.ferry.format.qcow2;
+package dev.ferry.format.io;
 
 import java.util.Arrays;
 
 /**
- * Host byte ranges that hold metadata (header, L1, refcount table and blocks, L2 tables, snapshot
- * table...). Built once, then frozen: {@link #freeze} sorts the ranges and reports the first overlap
+ * File byte ranges that hold an image's metadata (qcow2 header, L1, refcount and L2 tables; VMDK
+ * grain directories and tables...), so that no two overlap and no data pointer lands in them. Built once, then frozen: {@link #freeze} sorts the ranges and reports the first overlap
  * between two of them; {@link #intersects} is a binary search. Ranges are added only for tables
  * already checked to lie inside the file, so their number is bounded by the file, and the caller
  * bounds it further by {@code maxRanges}.
  */
-final class MetadataMap {
+public final class MetadataMap {
     private long[] starts = new long[64];
     private long[] ends = new long[64];
     private String[] names = new String[64];
@@ -17,12 +17,12 @@ final class MetadataMap {
     private final int maxRanges;
     private boolean frozen;
 
-    MetadataMap(int maxRanges) {
+    public MetadataMap(int maxRanges) {
         this.maxRanges = maxRanges;
     }
 
     /** Adds {@code [start, end)}; false when the bound on ranges is reached. */
-    boolean add(long start, long end, String name) {
+    public boolean add(long start, long end, String name) {
         if (frozen) {
             throw new IllegalStateException("frozen");
         }
@@ -45,12 +45,12 @@ final class MetadataMap {
         return true;
     }
 
-    int size() {
+    public int size() {
         return count;
     }
 
     /** Sorts; returns a description of the first two overlapping ranges, or null. */
-    String freeze() {
+    public String freeze() {
         frozen = true;
         int[] order = new int[count];
         for (int i = 0; i < count; i++) {
@@ -100,7 +100,7 @@ final class MetadataMap {
     }
 
     /** The name of a metadata range intersecting {@code [start, end)}, or null. Requires {@link #freeze}. */
-    String intersects(long start, long end) {
+    public String intersects(long start, long end) {
         // last range starting before end
         int lo = 0;
         int hi = count - 1;

@@ -1,63 +1,63 @@
-package dev.ferry.format.vmdk;
+package dev.ferry.format.io;
 
-import dev.ferry.format.io.ReadSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Sequential little-endian reads of a table that the caller has already checked to lie inside the
+ * Sequential reads (big-endian for qcow2, little-endian for VMDK) of a table that the caller has already checked to lie inside the
  * source, through a fixed-size buffer: memory is constant whatever the table's length.
  */
-final class TableReader {
-    static final int BUFFER_SIZE = 64 * 1024;
+public final class TableReader {
+    public static final int BUFFER_SIZE = 64 * 1024;
 
     private final ReadSource source;
     private final byte[] buf = new byte[BUFFER_SIZE];
-    private final ByteBuffer view = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer view;
     private long bufStart;
     private int bufLen;
     private long pos;
     private long end;
 
-    TableReader(ReadSource source) {
+    public TableReader(ReadSource source, ByteOrder order) {
         this.source = source;
+        this.view = ByteBuffer.wrap(buf).order(order);
     }
 
     /** Positions the reader on {@code [offset, offset + length)}. */
-    TableReader seek(long offset, long length) {
+    public TableReader seek(long offset, long length) {
         this.pos = offset;
         this.end = offset + length;
         this.bufLen = 0;
         return this;
     }
 
-    long position() {
+    public long position() {
         return pos;
     }
 
-    long nextLong() throws IOException {
+    public long nextLong() throws IOException {
         fill(8);
         long v = view.getLong((int) (pos - bufStart));
         pos += 8;
         return v;
     }
 
-    int nextInt() throws IOException {
+    public int nextInt() throws IOException {
         fill(4);
         int v = view.getInt((int) (pos - bufStart));
         pos += 4;
         return v;
     }
 
-    int nextShort() throws IOException {
+    public int nextShort() throws IOException {
         fill(2);
         int v = view.getShort((int) (pos - bufStart)) & 0xffff;
         pos += 2;
         return v;
     }
 
-    void skip(long n) {
+    public void skip(long n) {
         pos += n;
     }
 
