@@ -1,7 +1,13 @@
 # Sourced by ./mvnw, ./ferry and .ci/run: Ferry needs JDK 21+. Keep JAVA_HOME when it already
 # points at one; otherwise take the newest JDK 21+ found under /usr/lib/jvm (Debian's default is 17).
+# The JDK's release file when it has one (reading it costs nothing; each `java -version` costs a
+# JVM start, and ./ferry runs this before every command), else `java -version`.
 ferry_java_major() {
-  "$1/bin/java" -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }'
+  if [ -f "$1/release" ] && grep -q '^JAVA_VERSION="' "$1/release"; then
+    awk -F'"' '/^JAVA_VERSION=/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }' "$1/release"
+  else
+    "$1/bin/java" -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }'
+  fi
 }
 ferry_select_jdk() {
   if [ -n "${JAVA_HOME-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(ferry_java_major "$JAVA_HOME")" -ge 21 ] 2>/dev/null; then

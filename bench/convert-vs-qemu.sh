@@ -31,18 +31,27 @@ trap cleanup EXIT
 # Run a copy, so that editing the sources meanwhile cannot trigger a rebuild inside a timing.
 . "$here/.mvn/select-jdk.sh"
 cp "$here/ferry-server/target/ferry.jar" "$work/ferry.jar"
-# JVM options for a short-lived CLI: a class-data-sharing archive of ferry's own classes (made
-# once, untimed, by a conversion of a small image) and the serial GC halve start-up CPU.
-# The heap stays bounded at 256 MiB. FERRY_JAVA_OPTS overrides all of it.
+# JVM options as the ./ferry launcher uses them for a short-lived command: the serial GC and, on
+# JDK 25+, an AOT cache (else a class-data-sharing archive) of ferry's classes, made once, untimed,
+# by a conversion of a small image. The heap stays bounded at 256 MiB. FERRY_JAVA_OPTS overrides.
 if [ -z "${FERRY_JAVA_OPTS:-}" ]; then
   small="$work/cds.qcow2"
   qemu-img create -q -f qcow2 "$small" 16M
   qemu-io -f qcow2 -c "write -P 0x5a 0 1M" "$small" >/dev/null
-  "$JAVA_HOME/bin/java" -XX:ArchiveClassesAtExit="$work/ferry.jsa" -Xmx256m \
-    -jar "$work/ferry.jar" convert --no-progress --to vhd "$small" "$work/cds.vhd" >/dev/null 2>&1 || true
-  rm -f "$small" "$work/cds.vhd"
   FERRY_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC"
-  [ -f "$work/ferry.jsa" ] && FERRY_JAVA_OPTS="$FERRY_JAVA_OPTS -XX:SharedArchiveFile=$work/ferry.jsa"
+  major=$(ferry_java_major "$JAVA_HOME")
+  if [ "$major" -ge 25 ]; then
+    "$JAVA_HOME/bin/java" $FERRY_JAVA_OPTS -XX:AOTMode=record -XX:AOTConfiguration="$work/ferry.aotconf" \
+      -jar "$work/ferry.jar" convert --no-progress --to vhd "$small" "$work/cds.vhd" >/dev/null 2>&1 || true
+    "$JAVA_HOME/bin/java" $FERRY_JAVA_OPTS -XX:AOTMode=create -XX:AOTConfiguration="$work/ferry.aotconf" \
+      -XX:AOTCache="$work/ferry.aot" -jar "$work/ferry.jar" >/dev/null 2>&1 || true
+    [ -f "$work/ferry.aot" ] && FERRY_JAVA_OPTS="$FERRY_JAVA_OPTS -XX:AOTCache=$work/ferry.aot -Xlog:aot*=off,cds*=off"
+  else
+    "$JAVA_HOME/bin/java" -XX:ArchiveClassesAtExit="$work/ferry.jsa" $FERRY_JAVA_OPTS \
+      -jar "$work/ferry.jar" convert --no-progress --to vhd "$small" "$work/cds.vhd" >/dev/null 2>&1 || true
+    [ -f "$work/ferry.jsa" ] && FERRY_JAVA_OPTS="$FERRY_JAVA_OPTS -XX:SharedArchiveFile=$work/ferry.jsa"
+  fi
+  rm -f "$small" "$work/cds.vhd" "$work/ferry.aotconf"
 fi
 export FERRY_JAVA_OPTS
 # (the jar manifest grants native access to zstd-jni; repeating the flag would disable the CDS archive's module optimisation)
