@@ -47,7 +47,7 @@ public final class TaskRepository {
         }
 
         /** A task whose lease expired too often: failed instead of claimed. */
-        record Exhausted(UUID taskId, int attempts) implements ClaimOutcome {
+        record Exhausted(UUID taskId, TaskType type, int attempts) implements ClaimOutcome {
         }
     }
 
@@ -157,7 +157,7 @@ public final class TaskRepository {
      */
     public ClaimOutcome claimNext(String me, Instant now, Instant leaseUntil, int maxAttempts, Instant expiresAt) {
         return jdbi.inTransaction(h -> {
-            Optional<Map<String, Object>> row = h.createQuery("SELECT id, status, attempts FROM tasks "
+            Optional<Map<String, Object>> row = h.createQuery("SELECT id, type, status, attempts FROM tasks "
                             + "WHERE status = 'pending' OR (status = 'processing' AND lease_expires < :now) "
                             + "ORDER BY created_at, id FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")
                     .bind("now", now.toEpochMilli())
@@ -177,7 +177,8 @@ public final class TaskRepository {
                         .bind("expires", expiresAt.toEpochMilli())
                         .bind("id", id)
                         .execute();
-                return new ClaimOutcome.Exhausted(UUID.fromString(id), attempts);
+                TaskType type = TaskType.parse((String) row.get().get("type")).orElse(null);
+                return new ClaimOutcome.Exhausted(UUID.fromString(id), type, attempts);
             }
             h.createUpdate("UPDATE tasks SET status = 'processing', lease_owner = :me, lease_expires = :until, "
                             + "attempts = attempts + 1, updated_at = :now, bytes_done = NULL, bytes_total = NULL "
