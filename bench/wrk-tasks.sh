@@ -12,6 +12,9 @@
 # RUNS times each and prints req/s and p99 per run and the medians. Needs wrk, curl, python3.
 # Optional CPU pinning, to keep wrk and the server off each other's cores (taskset CPU lists):
 #   SERVER_CPUS=0 WRK_CPUS=1 bench/wrk-tasks.sh
+# JVM flags go to the server through ./ferry's FERRY_JAVA_OPTS; none is recommended: on this
+# 2-core machine -XX:+UseParallelGC made p99 5 to 10 times worse than the default G1
+# (docs/benchmarks.md), e.g.  FERRY_JAVA_OPTS="-XX:+UseParallelGC" bench/wrk-tasks.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -97,6 +100,7 @@ run() {  # NAME URL
   printf '%-26s median: %10s req/s  p99 %6s ms\n' "$name" "$(median < "$work/rps")" "$(median < "$work/p99")"
 }
 
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), FERRY_JAVA_OPTS: ${FERRY_JAVA_OPTS:-(none)}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 run "GET /v2/tasks/{id}" "$get_url"
 run "GET /v2/tasks?limit=20" "$list_url"

@@ -10,6 +10,7 @@ import dev.ferry.server.images.ImageService;
 import dev.ferry.server.sources.HttpSource;
 import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.stores.BlobStore;
+import dev.ferry.server.stores.FileStore;
 import dev.ferry.server.http.Json;
 import dev.ferry.server.http.Schemas;
 import dev.ferry.server.http.SchemasResource;
@@ -135,7 +136,16 @@ public final class FerryServer implements AutoCloseable {
             ImageService imageService = new ImageService(imageRepository, store, clock, config.images().maxUploadBytes());
             TaskService taskService = new TaskService(taskRepository, clock, policy, sourceCheck,
                     workers::wake, json);
-            TaskReaper reaper = new TaskReaper(taskRepository, clock, config.tasks().reaperInterval());
+            // leftovers of a process killed after startup: same safe age as at startup (a live
+            // download or put writes at least once per read timeout); files in use here are kept
+            Duration leftoverAge = config.url().readTimeout().multipliedBy(2);
+            Map<String, TaskReaper.Leftovers> leftovers = new java.util.LinkedHashMap<>();
+            leftovers.put("import staging file(s) from " + staging.dir(), () -> staging.sweep(leftoverAge));
+            if (store instanceof FileStore fileStore) {
+                leftovers.put("unfinished upload file(s) from the file store",
+                        () -> fileStore.sweepTemporaryFiles(leftoverAge));
+            }
+            TaskReaper reaper = new TaskReaper(taskRepository, clock, config.tasks().reaperInterval(), leftovers);
 
             ApiSupport api = new ApiSupport(json, identities, config.server().maxBodyBytes(),
                     config.server().maxJsonDepth());

@@ -30,7 +30,7 @@ final class Jobs {
 
     static UrlPolicy urlPolicy(FerryConfig.Url url) {
         return new UrlPolicy(Set.of("http", "https"), url.allowedHosts(), url.deniedHosts(),
-                new LinkedHashSet<>(url.allowedPorts()), url.maxRedirects(), url.connectTimeout(), url.readTimeout(),
+                new LinkedHashSet<>(url.allowedPorts()), new LinkedHashSet<>(url.deniedPorts()), url.maxRedirects(), url.connectTimeout(), url.readTimeout(),
                 url.maxBytes());
     }
 

@@ -39,6 +39,7 @@ public final class ConfigKeys {
         d.put("url.allowed_hosts", "");
         d.put("url.denied_hosts", "");
         d.put("url.allowed_ports", "80,443");
+        d.put("url.denied_ports", "");
         d.put("url.max_redirects", "5");
         d.put("url.connect_timeout_seconds", "10");
         d.put("url.read_timeout_seconds", "60");

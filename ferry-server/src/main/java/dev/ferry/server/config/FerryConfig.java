@@ -33,7 +33,7 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
 
     /** Source URL safety policy, as configured. */
     public record Url(List<String> allowedHosts, List<String> deniedHosts, List<Integer> allowedPorts,
-                      int maxRedirects, Duration connectTimeout, Duration readTimeout, long maxBytes) {
+                      List<Integer> deniedPorts, int maxRedirects, Duration connectTimeout, Duration readTimeout, long maxBytes) {
     }
 
     /** Where image data goes; {@code swift} and {@code s3} also serve Swift and S3 import sources. */
@@ -128,7 +128,9 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
 
         List<Integer> ports = r.list("url.allowed_ports").stream()
                 .map(p -> parseInt("url.allowed_ports", p, 1, 65535)).toList();
-        Url url = new Url(r.list("url.allowed_hosts"), r.list("url.denied_hosts"), ports,
+        List<Integer> deniedPorts = r.list("url.denied_ports").stream()
+                .map(p -> parseInt("url.denied_ports", p, 1, 65535)).toList();
+        Url url = new Url(r.list("url.allowed_hosts"), r.list("url.denied_hosts"), ports, deniedPorts,
                 r.intIn("url.max_redirects", 0, 20),
                 Duration.ofSeconds(r.intIn("url.connect_timeout_seconds", 1, 3600)),
                 Duration.ofSeconds(r.intIn("url.read_timeout_seconds", 1, 86400)),

@@ -109,7 +109,22 @@ public final class ApiSupport {
     }
 
     public Identity identity(ServerRequest req) {
-        return identities.resolve(name -> req.headers().first(HeaderNames.create(name)));
+        return identities.resolve(name -> req.headers().first(headerName(name)));
+    }
+
+    // the resolvers ask for a fixed handful of names: cache them instead of one HeaderName per lookup
+    private static final java.util.Map<String, io.helidon.http.HeaderName> HEADER_NAMES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static io.helidon.http.HeaderName headerName(String name) {
+        io.helidon.http.HeaderName cached = HEADER_NAMES.get(name);
+        if (cached == null) {
+            cached = HeaderNames.create(name);
+            if (HEADER_NAMES.size() < 256) {
+                HEADER_NAMES.put(name, cached);
+            }
+        }
+        return cached;
     }
 
     /** {@code http://host:port} as the client addressed us, for absolute Location headers. */

@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * Decides whether a URL may be fetched, in two steps.
  *
  * <p>{@link #checkSyntax} runs at request time without any I/O: scheme, user information, host
- * syntax, port, denied hosts, and hosts written as IP literals (in any encoding) are decided at
+ * syntax, port (denied ports win over allowed ones), denied hosts, and hosts written as IP literals (in any encoding) are decided at
  * once. Host names are not resolved here: what a name resolves to can change, so
  * {@link #checkAddress} is applied to every address at connect time by {@link HttpSource}, which
  * then connects to that very address.
@@ -134,6 +134,9 @@ public final class UrlGuard {
                 checkName(host);
             }
         }
+        if (policy.deniedPorts().contains(port)) {
+            throw new UrlRejectedException("URL port " + port + " is denied by policy");
+        }
         if (!policy.allowedPorts().contains(port)) {
             throw new UrlRejectedException("URL port " + port + " is not allowed (allowed: "
                     + String.join(", ", new TreeSet<>(policy.allowedPorts()).stream().map(String::valueOf).toList()) + ")");
@@ -162,6 +165,9 @@ public final class UrlGuard {
     public void checkAddress(String hostName, InetAddress address, int port) {
         Objects.requireNonNull(address, "address");
         String where = "connection to " + format(address) + ":" + port + " refused by policy: ";
+        if (policy.deniedPorts().contains(port)) {
+            throw new UrlRejectedException(where + "port " + port + " denied");
+        }
         if (!policy.allowedPorts().contains(port)) {
             throw new UrlRejectedException(where + "port " + port + " not allowed");
         }

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param deniedHosts     host names or IPs/CIDRs always refused, even if public or allowed
  * @param allowedPorts    ports accepted, whether explicit or implied by the scheme
  *                        ({@code url.allowed_ports}, default 80 and 443)
+ * @param deniedPorts     ports always refused, even if also allowed ({@code url.denied_ports});
+ *                        empty by default
  * @param maxRedirects    redirects followed before giving up (0 = none)
  * @param connectTimeout  TCP (and TLS) connect timeout per address
  * @param readTimeout     longest silence while reading the response (idle timeout)
@@ -26,6 +28,7 @@ public record UrlPolicy(
         List<String> allowedHosts,
         List<String> deniedHosts,
         Set<Integer> allowedPorts,
+        Set<Integer> deniedPorts,
         int maxRedirects,
         Duration connectTimeout,
         Duration readTimeout,
@@ -43,6 +46,7 @@ public record UrlPolicy(
         Objects.requireNonNull(allowedHosts, "allowedHosts");
         Objects.requireNonNull(deniedHosts, "deniedHosts");
         Objects.requireNonNull(allowedPorts, "allowedPorts");
+        Objects.requireNonNull(deniedPorts, "deniedPorts");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Set<String> schemes = new LinkedHashSet<>();
@@ -68,6 +72,15 @@ public record UrlPolicy(
             throw new IllegalArgumentException("allowed ports must not be empty");
         }
         allowedPorts = Set.copyOf(allowedPorts);
+        if (deniedPorts.size() > MAX_LIST) {
+            throw new IllegalArgumentException("denied ports: more than " + MAX_LIST + " entries");
+        }
+        for (Integer port : deniedPorts) {
+            if (port == null || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("denied port out of range 1..65535: " + port);
+            }
+        }
+        deniedPorts = Set.copyOf(deniedPorts);
         if (maxRedirects < 0 || maxRedirects > MAX_REDIRECTS_LIMIT) {
             throw new IllegalArgumentException("max redirects must be in 0.." + MAX_REDIRECTS_LIMIT + ": " + maxRedirects);
         }
@@ -83,36 +96,40 @@ public record UrlPolicy(
      * 60 s of silence at most, 1 TiB (a generous cap; the import profile sets the real one).
      */
     public static UrlPolicy defaults() {
-        return new UrlPolicy(Set.of("http", "https"), List.of(), List.of(), Set.of(80, 443),
+        return new UrlPolicy(Set.of("http", "https"), List.of(), List.of(), Set.of(80, 443), Set.of(),
                 DEFAULT_MAX_REDIRECTS, Duration.ofSeconds(10), Duration.ofSeconds(60), 1L << 40);
     }
 
     public UrlPolicy withAllowedHosts(List<String> hosts) {
-        return new UrlPolicy(allowedSchemes, hosts, deniedHosts, allowedPorts, maxRedirects, connectTimeout, readTimeout, maxBytes);
+        return new UrlPolicy(allowedSchemes, hosts, deniedHosts, allowedPorts, deniedPorts, maxRedirects, connectTimeout, readTimeout, maxBytes);
     }
 
     public UrlPolicy withDeniedHosts(List<String> hosts) {
-        return new UrlPolicy(allowedSchemes, allowedHosts, hosts, allowedPorts, maxRedirects, connectTimeout, readTimeout, maxBytes);
+        return new UrlPolicy(allowedSchemes, allowedHosts, hosts, allowedPorts, deniedPorts, maxRedirects, connectTimeout, readTimeout, maxBytes);
     }
 
     public UrlPolicy withAllowedPorts(Set<Integer> ports) {
-        return new UrlPolicy(allowedSchemes, allowedHosts, deniedHosts, ports, maxRedirects, connectTimeout, readTimeout, maxBytes);
+        return new UrlPolicy(allowedSchemes, allowedHosts, deniedHosts, ports, deniedPorts, maxRedirects, connectTimeout, readTimeout, maxBytes);
+    }
+
+    public UrlPolicy withDeniedPorts(Set<Integer> ports) {
+        return new UrlPolicy(allowedSchemes, allowedHosts, deniedHosts, allowedPorts, ports, maxRedirects, connectTimeout, readTimeout, maxBytes);
     }
 
     public UrlPolicy withAllowedSchemes(Set<String> schemes) {
-        return new UrlPolicy(schemes, allowedHosts, deniedHosts, allowedPorts, maxRedirects, connectTimeout, readTimeout, maxBytes);
+        return new UrlPolicy(schemes, allowedHosts, deniedHosts, allowedPorts, deniedPorts, maxRedirects, connectTimeout, readTimeout, maxBytes);
     }
 
     public UrlPolicy withMaxRedirects(int redirects) {
-        return new UrlPolicy(allowedSchemes, allowedHosts, deniedHosts, allowedPorts, redirects, connectTimeout, readTimeout, maxBytes);
+        return new UrlPolicy(allowedSchemes, allowedHosts, deniedHosts, allowedPorts, deniedPorts, redirects, connectTimeout, readTimeout, maxBytes);
     }
 
     public UrlPolicy withTimeouts(Duration connect, Duration read) {
-        return new UrlPolicy(allowedSchemes, allowedHosts, deniedHosts, allowedPorts, maxRedirects, connect, read, maxBytes);
+        return new UrlPolicy(allowedSchemes, allowedHosts, deniedHosts, allowedPorts, deniedPorts, maxRedirects, connect, read, maxBytes);
     }
 
     public UrlPolicy withMaxBytes(long bytes) {
-        return new UrlPolicy(allowedSchemes, allowedHosts, deniedHosts, allowedPorts, maxRedirects, connectTimeout, readTimeout, bytes);
+        return new UrlPolicy(allowedSchemes, allowedHosts, deniedHosts, allowedPorts, deniedPorts, maxRedirects, connectTimeout, readTimeout, bytes);
     }
 
     private static List<String> normaliseHosts(List<String> hosts, String what) {

@@ -37,6 +37,8 @@ public final class FileStore implements BlobStore {
 
     private final Path root;
     private final Clock clock;
+    /** Temporary files of this process's running puts: never swept, whatever their age. */
+    private final java.util.Set<Path> inProgress = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public FileStore(Path root) throws IOException {
         this(root, Clock.systemUTC());
@@ -82,6 +84,7 @@ public final class FileStore implements BlobStore {
         Path target = pathOf(key);
         Objects.requireNonNull(data, "data");
         Path temp = root.resolve(TEMP_PREFIX + key + "-" + UUID.randomUUID());
+        inProgress.add(temp);
         boolean done = false;
         try {
             long size = 0;
@@ -106,8 +109,12 @@ public final class FileStore implements BlobStore {
             syncDirectory();
             return new StoredBlob(key, target.toUri().toString(), size);
         } finally {
-            if (!done) {
-                Files.deleteIfExists(temp);
+            try {
+                if (!done) {
+                    Files.deleteIfExists(temp);
+                }
+            } finally {
+                inProgress.remove(temp);
             }
         }
     }
@@ -120,6 +127,7 @@ public final class FileStore implements BlobStore {
     public StoredBlob putFile(String key, Path file) throws IOException {
         Path target = pathOf(key);
         Path temp = root.resolve(TEMP_PREFIX + key + "-" + UUID.randomUUID());
+        inProgress.add(temp);
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -139,8 +147,12 @@ public final class FileStore implements BlobStore {
             syncDirectory();
             return new StoredBlob(key, target.toUri().toString(), size);
         } finally {
-            if (!done) {
-                Files.deleteIfExists(temp);
+            try {
+                if (!done) {
+                    Files.deleteIfExists(temp);
+                }
+            } finally {
+                inProgress.remove(temp);
             }
         }
     }
@@ -172,8 +184,10 @@ public final class FileStore implements BlobStore {
 
     /**
      * Removes temporary files left by puts that never finished (a crash, a kill -9) and that were
-     * last modified at least {@code minAge} ago. Call at startup; on a directory shared by several
-     * nodes pass an age longer than any put can stay silent, so that live uploads are kept.
+     * last modified at least {@code minAge} ago. Runs at startup and then periodically (see
+     * {@code TaskReaper}); this process's own running puts are always kept, and on a directory
+     * shared by several nodes the age must be longer than any put can stay silent, so that the
+     * other nodes' live uploads are kept too.
      *
      * @return how many files were removed
      */
@@ -183,8 +197,8 @@ public final class FileStore implements BlobStore {
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
             for (Path temp : temps) {
                 try {
-                    if (Files.isRegularFile(temp) && Files.getLastModifiedTime(temp).compareTo(cutoff) <= 0
-                            && Files.deleteIfExists(temp)) {
+                    if (!inProgress.contains(temp) && Files.isRegularFile(temp)
+                            && Files.getLastModifiedTime(temp).compareTo(cutoff) <= 0 && Files.deleteIfExists(temp)) {
                         removed++;
                     }
                 } catch (NoSuchFileException e) {

@@ -276,7 +276,27 @@ public final class ImportJob implements Job {
     }
 
     static String blobKey(Task task, int attempt) {
-        return "task-" + task.id() + "-" + attempt;
+        return blobKey(task.id(), attempt);
+    }
+
+    static String blobKey(java.util.UUID taskId, int attempt) {
+        return "task-" + taskId + "-" + attempt;
+    }
+
+    /**
+     * The last attempt may have died between storing its blob and committing; no retry will come
+     * to remove it (or an earlier attempt's), so the blobs and staging files of every attempt go now.
+     */
+    @Override
+    public void abandon(java.util.UUID taskId, int attempts) {
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            deleteQuietly(blobKey(taskId, attempt));
+        }
+        try {
+            staging.removeAttempts(taskId, attempts);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not remove staging files of abandoned task {}: {}", taskId, e.toString());
+        }
     }
 
     private void deleteQuietly(String key) {
@@ -287,9 +307,9 @@ public final class ImportJob implements Job {
         }
     }
 
-    private static void deleteQuietly(Path file) {
+    private void deleteQuietly(Path file) {
         try {
-            Files.deleteIfExists(file);
+            staging.release(file);
         } catch (IOException e) {
             LOG.warn("could not remove staging file {}: {}", file, e.toString());
         }

@@ -12,4 +12,12 @@ public interface Job {
      * {@link JobFailedException} with the message the task will show.
      */
     void run(Task task, JobContext context) throws JobFailedException, InterruptedException;
+
+    /**
+     * Removes what attempts 1..{@code attempts} of a task may have left behind (a node killed
+     * between storing data and committing). Called when the task is failed because its attempts
+     * are used up, without running again; must not throw for data that is already gone.
+     */
+    default void abandon(java.util.UUID taskId, int attempts) {
+    }
 }

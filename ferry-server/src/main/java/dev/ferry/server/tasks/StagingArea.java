@@ -9,7 +9,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The local directory where imports keep a source or a conversion output while they need random
@@ -24,6 +26,12 @@ public final class StagingArea {
 
     private final Path dir;
     private final Clock clock;
+    /**
+     * Files handed out by {@link #newFile} and not yet {@link #release released}: a running job may
+     * read a file for long without writing it (inspection, conversion, upload), so its age says
+     * nothing; the periodic sweep keeps these whatever their age.
+     */
+    private final Set<Path> inUse = ConcurrentHashMap.newKeySet();
 
     public StagingArea(Path dir, Clock clock) throws IOException {
         this.dir = Files.createDirectories(Objects.requireNonNull(dir, "dir")).toRealPath();
@@ -36,7 +44,18 @@ public final class StagingArea {
 
     /** A fresh path for one file of a task attempt ({@code role}: "source", "output"). */
     Path newFile(Task task, String role) {
-        return dir.resolve("task-" + task.id() + "-" + task.attempts() + "-" + role + "-" + UUID.randomUUID() + SUFFIX);
+        Path file = dir.resolve("task-" + task.id() + "-" + task.attempts() + "-" + role + "-" + UUID.randomUUID() + SUFFIX);
+        inUse.add(file);
+        return file;
+    }
+
+    /** Deletes a file from {@link #newFile} (if it still exists) and lets the sweep forget it. */
+    void release(Path file) throws IOException {
+        try {
+            Files.deleteIfExists(file);
+        } finally {
+            inUse.remove(file);
+        }
     }
 
     /**
@@ -46,10 +65,20 @@ public final class StagingArea {
      * @return how many files were removed
      */
     int removeEarlierAttempts(Task task) throws IOException {
+        return removeAttempts(task.id(), task.attempts() - 1);
+    }
+
+    /**
+     * Removes the staging files of attempts 1..{@code lastAttempt} of a task (bounded by the
+     * configured maximum of attempts).
+     *
+     * @return how many files were removed
+     */
+    int removeAttempts(UUID taskId, int lastAttempt) throws IOException {
         int removed = 0;
-        for (int attempt = 1; attempt < task.attempts(); attempt++) {
+        for (int attempt = 1; attempt <= lastAttempt; attempt++) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
-                    "task-" + task.id() + "-" + attempt + "-*" + SUFFIX)) {
+                    "task-" + taskId + "-" + attempt + "-*" + SUFFIX)) {
                 for (Path f : files) {
                     if (Files.deleteIfExists(f)) {
                         removed++;
@@ -61,8 +90,8 @@ public final class StagingArea {
     }
 
     /**
-     * Removes staging files last modified at least {@code minAge} ago. At startup of a node that
-     * has the directory to itself, {@link Duration#ZERO} is right.
+     * Removes staging files last modified at least {@code minAge} ago and not in use by a job of
+     * this process. Runs at startup and then periodically (see {@code TaskReaper}).
      *
      * @return how many files were removed
      */
@@ -72,8 +101,8 @@ public final class StagingArea {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "task-*" + SUFFIX)) {
             for (Path f : files) {
                 try {
-                    if (Files.isRegularFile(f) && Files.getLastModifiedTime(f).compareTo(cutoff) <= 0
-                            && Files.deleteIfExists(f)) {
+                    if (!inUse.contains(f) && Files.isRegularFile(f)
+                            && Files.getLastModifiedTime(f).compareTo(cutoff) <= 0 && Files.deleteIfExists(f)) {
                         removed++;
                     }
                 } catch (NoSuchFileException e) {

@@ -1,7 +1,9 @@
 package dev.ferry.server.tasks;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes tasks whose {@code expires_at} has passed, on an interval. (Glance only soft-deletes
- * them lazily when their owner lists tasks.)
+ * them lazily when their owner lists tasks.) Each run also runs the {@link Leftovers} sweeps, so
+ * that files a process killed shortly before a restart left behind do not wait for the next
+ * restart.
  */
 public final class TaskReaper implements AutoCloseable {
 
@@ -21,12 +25,26 @@ public final class TaskReaper implements AutoCloseable {
     private final TaskRepository repository;
     private final Clock clock;
     private final Duration interval;
+    private final Map<String, Leftovers> leftovers;
     private ScheduledExecutorService executor;
 
+    /** Removal of leftovers of killed processes (files older than a safe age, not in use here). */
+    @FunctionalInterface
+    public interface Leftovers {
+        /** Removes what is left over; returns how many items were removed. */
+        int sweep() throws IOException;
+    }
+
     public TaskReaper(TaskRepository repository, Clock clock, Duration interval) {
+        this(repository, clock, interval, Map.of());
+    }
+
+    /** @param leftovers sweeps run after each task sweep, by what they remove ("import staging file(s)") */
+    public TaskReaper(TaskRepository repository, Clock clock, Duration interval, Map<String, Leftovers> leftovers) {
         this.repository = repository;
         this.clock = clock;
         this.interval = interval;
+        this.leftovers = Map.copyOf(leftovers);
     }
 
     public synchronized void start() {
@@ -50,6 +68,24 @@ public final class TaskReaper implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("expired-task sweep failed: {}", e.toString());
+        }
+        sweepLeftovers();
+        return total;
+    }
+
+    /** Runs every leftover sweep once; returns how many items they removed in all. */
+    public int sweepLeftovers() {
+        int total = 0;
+        for (Map.Entry<String, Leftovers> l : leftovers.entrySet()) {
+            try {
+                int n = l.getValue().sweep();
+                if (n > 0) {
+                    LOG.info("removed {} {}", n, l.getKey());
+                }
+                total += n;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("sweep of {} failed: {}", l.getKey(), e.toString());
+            }
         }
         return total;
     }

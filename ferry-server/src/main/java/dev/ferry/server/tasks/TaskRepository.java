@@ -23,6 +23,8 @@ public final class TaskRepository {
 
     private static final String COLUMNS = "id, type, status, owner, input, result, message, image_id, request_id, "
             + "user_id, created_at, updated_at, expires_at, attempts, bytes_done, bytes_total";
+    /** What a list entry (Glance's task stub) shows: no input, result, message or progress. */
+    private static final String LIST_COLUMNS = "id, type, status, owner, created_at, updated_at, expires_at";
 
     private final Jdbi jdbi;
     private final JsonMapper json;
@@ -47,7 +49,7 @@ public final class TaskRepository {
         }
 
         /** A task whose lease expired too often: failed instead of claimed. */
-        record Exhausted(UUID taskId, int attempts) implements ClaimOutcome {
+        record Exhausted(UUID taskId, TaskType type, int attempts) implements ClaimOutcome {
         }
     }
 
@@ -81,6 +83,10 @@ public final class TaskRepository {
                 .findOne());
     }
 
+    /**
+     * A page of tasks as list entries show them: {@code input}, {@code result}, {@code message},
+     * progress, request and user ids are not read (null, "" and 0 in the returned tasks).
+     */
     public List<Task> list(TaskQuery q) {
         if (q.limit() == 0) {
             return List.of();
@@ -88,7 +94,7 @@ public final class TaskRepository {
         String key = sortExpression(q.sortKey());
         String dir = q.ascending() ? "ASC" : "DESC";
         String cmp = q.ascending() ? ">" : "<";
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM tasks WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + LIST_COLUMNS + " FROM tasks WHERE 1 = 1");
         if (q.visibleOwner() != null) {
             sql.append(" AND owner = :visible_owner");
         }
@@ -106,8 +112,16 @@ public final class TaskRepository {
                     .append(" = :m_key AND (created_at ").append(cmp).append(" :m_created OR (created_at = :m_created")
                     .append(" AND id ").append(cmp).append(" :m_id))))");
         }
-        sql.append(" ORDER BY ").append(key).append(' ').append(dir).append(", created_at ").append(dir)
-                .append(", id ").append(dir).append(" FETCH FIRST :limit ROWS ONLY");
+        sql.append(" ORDER BY ");
+        if (q.sortKey() == TaskQuery.SortKey.CREATED_AT && q.visibleOwner() != null) {
+            // constant under the filter; lets H2 read index tasks_owner_created_id in order too
+            sql.append("owner ").append(dir).append(", ");
+        }
+        if (q.sortKey() != TaskQuery.SortKey.CREATED_AT) {
+            sql.append(key).append(' ').append(dir).append(", ");
+        }
+        // created_at, id: the order of index tasks_created_id (V6), scanned forwards or backwards
+        sql.append("created_at ").append(dir).append(", id ").append(dir).append(" FETCH FIRST :limit ROWS ONLY");
         return jdbi.withHandle(h -> {
             Query query = h.createQuery(sql.toString());
             if (q.visibleOwner() != null) {
@@ -127,7 +141,7 @@ public final class TaskRepository {
                 query.bind("m_created", q.marker().createdAt().toEpochMilli());
                 query.bind("m_id", q.marker().id().toString());
             }
-            return query.bind("limit", q.limit()).map((rs, ctx) -> map(rs)).list();
+            return query.bind("limit", q.limit()).map((rs, ctx) -> mapListed(rs)).list();
         });
     }
 
@@ -157,7 +171,7 @@ public final class TaskRepository {
      */
     public ClaimOutcome claimNext(String me, Instant now, Instant leaseUntil, int maxAttempts, Instant expiresAt) {
         return jdbi.inTransaction(h -> {
-            Optional<Map<String, Object>> row = h.createQuery("SELECT id, status, attempts FROM tasks "
+            Optional<Map<String, Object>> row = h.createQuery("SELECT id, type, status, attempts FROM tasks "
                             + "WHERE status = 'pending' OR (status = 'processing' AND lease_expires < :now) "
                             + "ORDER BY created_at, id FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")
                     .bind("now", now.toEpochMilli())
@@ -177,7 +191,8 @@ public final class TaskRepository {
                         .bind("expires", expiresAt.toEpochMilli())
                         .bind("id", id)
                         .execute();
-                return new ClaimOutcome.Exhausted(UUID.fromString(id), attempts);
+                TaskType type = TaskType.parse((String) row.get().get("type")).orElse(null);
+                return new ClaimOutcome.Exhausted(UUID.fromString(id), type, attempts);
             }
             h.createUpdate("UPDATE tasks SET status = 'processing', lease_owner = :me, lease_expires = :until, "
                             + "attempts = attempts + 1, updated_at = :now, bytes_done = NULL, bytes_total = NULL "
@@ -272,6 +287,20 @@ public final class TaskRepository {
                     .bind("now", now.toEpochMilli())
                     .execute();
         });
+    }
+
+    /** A task as a list shows it: input, result, message, progress and request data left out. */
+    private static Task mapListed(ResultSet rs) throws SQLException {
+        long expires = rs.getLong("expires_at");
+        boolean noExpiry = rs.wasNull();
+        return new Task(UUID.fromString(rs.getString("id")),
+                TaskType.parse(rs.getString("type")).orElseThrow(),
+                TaskStatus.parse(rs.getString("status")).orElseThrow(),
+                rs.getString("owner"), null, null, "",
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                Instant.ofEpochMilli(rs.getLong("updated_at")),
+                noExpiry ? null : Instant.ofEpochMilli(expires),
+                null, null, null, null, 0);
     }
 
     private Task map(ResultSet rs) throws SQLException {

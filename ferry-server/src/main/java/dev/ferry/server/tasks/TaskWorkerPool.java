@@ -96,8 +96,10 @@ public final class TaskWorkerPool implements AutoCloseable {
             }
             switch (outcome) {
                 case TaskRepository.ClaimOutcome.Claimed c -> execute(c.claim());
-                case TaskRepository.ClaimOutcome.Exhausted x ->
-                        LOG.warn("task {} failed: lease expired {} times", x.taskId(), x.attempts());
+                case TaskRepository.ClaimOutcome.Exhausted x -> {
+                    LOG.warn("task {} failed: lease expired {} times", x.taskId(), x.attempts());
+                    abandon(x);
+                }
                 case TaskRepository.ClaimOutcome.None n -> {
                     try {
                         synchronized (signal) {
@@ -110,6 +112,19 @@ public final class TaskWorkerPool implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /** Lets the job remove what the attempts of a task failed without running again left behind. */
+    private void abandon(TaskRepository.ClaimOutcome.Exhausted x) {
+        Job job = x.type() == null ? null : jobs.get(x.type());
+        if (job == null) {
+            return;
+        }
+        try {
+            job.abandon(x.taskId(), x.attempts());
+        } catch (RuntimeException e) {
+            LOG.warn("clean-up of abandoned task {} failed: {}", x.taskId(), e.toString());
         }
     }
 

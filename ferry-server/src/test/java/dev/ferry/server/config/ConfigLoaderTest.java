@@ -27,6 +27,7 @@ class ConfigLoaderTest {
         assertThat(c.tasks().ttl()).isEqualTo(Duration.ofHours(48));
         assertThat(c.tasks().maxAttempts()).isEqualTo(3);
         assertThat(c.url().allowedPorts()).containsExactly(80, 443);
+        assertThat(c.url().deniedPorts()).isEmpty();
         assertThat(c.url().allowedHosts()).isEmpty();
         assertThat(c.identity().type()).isEqualTo("noauth");
         assertThat(c.store().type()).isEqualTo("file");
@@ -65,10 +66,17 @@ class ConfigLoaderTest {
         for (Map.Entry<String, String> bad : List.of(Map.entry("tasks.access", "everyone"),
                 Map.entry("tasks.ttl_hours", "-1"), Map.entry("server.listen", "nowhere"),
                 Map.entry("url.allowed_ports", "80,http"), Map.entry("database.url", "jdbc:mysql://x"),
+                Map.entry("url.denied_ports", "0"), Map.entry("url.denied_ports", "8080,x"),
                 Map.entry("tasks.heartbeat_seconds", "60"), Map.entry("identity.type", "static"))) {
             assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of(bad.getKey(), bad.getValue())))
                     .as(bad.toString()).isInstanceOf(ConfigException.class);
         }
+    }
+
+    @Test
+    void deniedPortsAreReadAsACommaList() {
+        FerryConfig c = ConfigLoader.load(null, Map.of(), Map.of("url.denied_ports", "8080, 443")).config();
+        assertThat(c.url().deniedPorts()).containsExactly(8080, 443);
     }
 
     @Test

@@ -40,7 +40,9 @@ abstract class TasksApiContract {
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        server = new TestServer(dir, databaseUrl(dir), Map.of(), Clock.systemUTC());
+        // 8443 is both allowed and denied: denied wins (url.denied_ports)
+        server = new TestServer(dir, databaseUrl(dir),
+                Map.of("url.allowed_ports", "80,443,8443", "url.denied_ports", "8443"), Clock.systemUTC());
     }
 
     @AfterAll
@@ -136,6 +138,22 @@ abstract class TasksApiContract {
     void noContentTypeIsAccepted() {
         Reply r = server.send("POST", "/v2/tasks", "{\"type\": \"import\", \"input\": " + GOOD_INPUT + "}");
         assertThat(r.status()).isEqualTo(201);
+    }
+
+    @Test
+    void aDeniedPortIsRefusedLikeOtherRefusedPortsEvenIfAllowed() {
+        String p = project();
+        String denied = "https://images.example.com:8443/a.qcow2";
+        Reply r = create(p, "{\"type\": \"import\", \"input\": {\"import_from\": \"" + denied + "\"}}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.message()).isEqualTo("URI for legacy import task does not pass filtering: " + denied
+                + " (URL port 8443 is denied by policy)");
+        assertThat(r.json().get("code").asString()).isEqualTo("400 Bad Request");
+        assertThat(server.get("/v2/tasks?owner=" + p).json().get("tasks")).isEmpty();
+        // the other allowed ports still work
+        Reply ok = create(p, "{\"type\": \"import\", \"input\": " + GOOD_INPUT.replace("http://images.example.com/",
+                "https://images.example.com:443/") + "}");
+        assertThat(ok.status()).as(ok.raw().body()).isEqualTo(201);
     }
 
     @Test

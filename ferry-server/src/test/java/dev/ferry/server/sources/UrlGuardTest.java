@@ -133,6 +133,60 @@ class UrlGuardTest {
         assertThatThrownBy(() -> guard.checkSyntax(huge)).hasMessageContaining("longer than 8192");
     }
 
+    @ParameterizedTest(name = "allowed {0}, denied {1}: {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+        80,443      | ''        | http://example.com/x         | ok
+        80,443      | 443       | https://example.com/x        | port 443 is denied by policy
+        80,443      | 443       | https://example.com:443/x    | port 443 is denied by policy
+        80,443      | 443       | http://example.com/x         | ok
+        80,443,8080 | 8080      | http://example.com:8080/x    | port 8080 is denied by policy
+        80,443,8080 | 8080,9000 | http://example.com:9000/x    | port 9000 is denied by policy
+        80,443,8080 | 9000      | http://example.com:8080/x    | ok
+        80,443      | 8080      | http://example.com:8080/x    | port 8080 is denied by policy
+        80,443      | 8080      | http://example.com:8081/x    | port 8081 is not allowed
+        80          | 80        | http://8.8.8.8/x             | port 80 is denied by policy
+        80          | 80        | http://[2606:4700::1111]/x   | port 80 is denied by policy
+        """)
+    void deniedPortsWinOverAllowedPorts(String allowed, String denied, String url, String outcome) {
+        UrlGuard g = new UrlGuard(UrlPolicy.defaults().withAllowedPorts(ports(allowed)).withDeniedPorts(ports(denied)));
+        if (outcome.equals("ok")) {
+            assertThatCode(() -> g.checkSyntax(url)).doesNotThrowAnyException();
+        } else {
+            assertThatThrownBy(() -> g.checkSyntax(url)).isInstanceOf(UrlRejectedException.class)
+                    .hasMessageContaining(outcome);
+        }
+    }
+
+    @ParameterizedTest(name = "connect to port {0} with denied {1} -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+        443  | 443  | port 443 denied
+        80   | 443  | ok
+        8080 | 8080 | port 8080 denied
+        """)
+    void deniedPortsAreCheckedAgainAtConnectTime(int port, String denied, String outcome) throws Exception {
+        UrlGuard g = new UrlGuard(UrlPolicy.defaults().withAllowedPorts(Set.of(80, 443, 8080)).withDeniedPorts(ports(denied)));
+        InetAddress address = InetAddress.getByName("8.8.8.8");
+        if (outcome.equals("ok")) {
+            assertThatCode(() -> g.checkAddress(address, port)).doesNotThrowAnyException();
+        } else {
+            assertThatThrownBy(() -> g.checkAddress(address, port)).isInstanceOf(UrlRejectedException.class)
+                    .hasMessage("connection to 8.8.8.8:" + port + " refused by policy: " + outcome);
+        }
+    }
+
+    @Test
+    void deniedPortsAreCheckedAndDefaultToNone() {
+        assertThat(UrlPolicy.defaults().deniedPorts()).isEmpty();
+        assertThatThrownBy(() -> UrlPolicy.defaults().withDeniedPorts(Set.of(0))).hasMessageContaining("1..65535");
+        assertThatThrownBy(() -> UrlPolicy.defaults().withDeniedPorts(Set.of(65536))).hasMessageContaining("1..65535");
+    }
+
+    private static Set<Integer> ports(String list) {
+        return list == null || list.isBlank() ? Set.of()
+                : java.util.Arrays.stream(list.split(",")).map(String::strip).map(Integer::valueOf)
+                        .collect(java.util.stream.Collectors.toSet());
+    }
+
     @Test
     void allowedHostsAndCidrsLetPrivateAddressesThrough() {
         UrlGuard g = new UrlGuard(UrlPolicy.defaults()

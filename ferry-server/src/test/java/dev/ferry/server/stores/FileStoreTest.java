@@ -184,4 +184,48 @@ class FileStoreTest {
         assertThat(store.sweepTemporaryFiles()).isEqualTo(1);
         assertThat(listing()).containsExactly("kept");
     }
+
+    @Test
+    void theSweepNeverRemovesThisProcesssRunningPutWhateverItsAge() throws IOException {
+        Instant now = Instant.parse("2026-11-22T22:00:00Z");
+        FileStore store = new FileStore(dir, Clock.fixed(now, ZoneOffset.UTC));
+        List<Integer> sweptMidPut = new ArrayList<>();
+        // the source, half-way, makes the running put's temporary file look hours old and sweeps
+        InputStream second = new InputStream() {
+            boolean done;
+
+            @Override
+            public int read() throws IOException {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (done) {
+                    return -1;
+                }
+                done = true;
+                try (Stream<Path> temps = Files.list(dir)) {
+                    for (Path t : temps.toList()) {
+                        Files.setLastModifiedTime(t, FileTime.from(now.minus(Duration.ofHours(5))));
+                    }
+                }
+                sweptMidPut.add(store.sweepTemporaryFiles(Duration.ofHours(1)));
+                b[off] = 9;
+                return 1;
+            }
+        };
+        InputStream data = new SequenceInputStream(new ByteArrayInputStream(new byte[] {1, 2}), second);
+        StoredBlob blob = store.put("running", data);
+        assertThat(sweptMidPut).containsExactly(0);
+        assertThat(blob.size()).isEqualTo(3);
+        try (InputStream in = store.get("running")) {
+            assertThat(in.readAllBytes()).containsExactly(1, 2, 9);
+        }
+        // once the put is over, an old leftover of the same name pattern is swept again
+        Path leftover = Files.write(dir.resolve(FileStore.TEMP_PREFIX + "running-x"), new byte[] {1});
+        Files.setLastModifiedTime(leftover, FileTime.from(now.minus(Duration.ofHours(5))));
+        assertThat(store.sweepTemporaryFiles(Duration.ofHours(1))).isEqualTo(1);
+        assertThat(listing()).containsExactly("running");
+    }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ImportSourcesTest {
 
     final HttpSource http = new HttpSource(new UrlGuard(new UrlPolicy(Set.of("http", "https"), List.of(), List.of(),
-            new LinkedHashSet<>(List.of(80, 443)), 5, Duration.ofSeconds(1), Duration.ofSeconds(1), 1 << 20)));
+            new LinkedHashSet<>(List.of(80, 443)), Set.of(), 5, Duration.ofSeconds(1), Duration.ofSeconds(1), 1 << 20)));
     final ImportSources none = new ImportSources(http, Optional.empty(), Optional.empty(), "ferry-images");
 
     @AfterEach

@@ -125,6 +125,63 @@ abstract class TaskEngineContract {
     }
 
     @Test
+    void aTaskFailedAfterMaxAttemptsLetsItsJobRemoveWhatItsAttemptsLeft() {
+        List<String> abandoned = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger runs = new AtomicInteger();
+        Job job = new Job() {
+            @Override
+            public void run(Task task, JobContext context) {
+                runs.incrementAndGet();
+            }
+
+            @Override
+            public void abandon(UUID taskId, int attempts) {
+                abandoned.add(taskId + "/" + attempts);
+            }
+        };
+        UUID id = orphaned(3);
+        UUID retried = orphaned(1);
+        pool(job, "node-c2");
+        await().atMost(Duration.ofSeconds(20)).until(() -> task(id).status() == TaskStatus.FAILURE);
+        assertThat(abandoned).containsExactly(id + "/3");
+        await().atMost(Duration.ofSeconds(20)).until(() -> task(retried).status() == TaskStatus.FAILURE);
+        assertThat(abandoned).containsExactly(id + "/3"); // a retried task is cleaned up by its retry instead
+    }
+
+    @Test
+    void theReaperAlsoSweepsLeftoverFilesOnItsSchedule() throws Exception {
+        Path stagingDir = java.nio.file.Files.createDirectories(dir.resolve("staging"));
+        Path storeDir = java.nio.file.Files.createDirectories(dir.resolve("store"));
+        StagingArea staging = new StagingArea(stagingDir, clock);
+        dev.ferry.server.stores.FileStore store = new dev.ferry.server.stores.FileStore(storeDir, clock);
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(clock.instant().minusSeconds(600));
+        Path killedStaging = java.nio.file.Files.createFile(stagingDir.resolve("task-" + UUID.randomUUID()
+                + "-1-source-x" + StagingArea.SUFFIX));
+        java.nio.file.Files.setLastModifiedTime(killedStaging, old);
+        Path killedPut = java.nio.file.Files.createFile(storeDir.resolve(dev.ferry.server.stores.FileStore.TEMP_PREFIX
+                + "task-x-1-y"));
+        java.nio.file.Files.setLastModifiedTime(killedPut, old);
+        Path freshPut = java.nio.file.Files.createFile(storeDir.resolve(dev.ferry.server.stores.FileStore.TEMP_PREFIX
+                + "task-z-1-y"));
+        java.nio.file.Files.setLastModifiedTime(freshPut, java.nio.file.attribute.FileTime.from(clock.instant()));
+        Duration safeAge = Duration.ofMinutes(2);
+        Map<String, TaskReaper.Leftovers> leftovers = new java.util.LinkedHashMap<>();
+        leftovers.put("staging", () -> staging.sweep(safeAge));
+        leftovers.put("puts", () -> store.sweepTemporaryFiles(safeAge));
+        leftovers.put("broken", () -> {
+            throw new java.io.IOException("disk gone");
+        });
+        TaskReaper reaper = new TaskReaper(repo, clock, Duration.ofHours(1), leftovers);
+        assertThat(reaper.runOnce()).isZero(); // no task expired; the file sweeps ran all the same
+        assertThat(killedStaging).doesNotExist();
+        assertThat(killedPut).doesNotExist();
+        assertThat(freshPut).exists();
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(reaper.sweepLeftovers()).isEqualTo(1);
+        assertThat(freshPut).doesNotExist();
+    }
+
+    @Test
     void aLiveLeaseIsNotStolen() {
         UUID id = pending();
         db.jdbi().useHandle(h -> h.createUpdate("UPDATE tasks SET status = 'processing', lease_owner = 'alive', "
