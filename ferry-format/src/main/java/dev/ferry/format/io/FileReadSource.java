@@ -32,6 +32,14 @@ public final class FileReadSource implements ReadSource {
     }
 
     @Override
+    public int read(long position, ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        return channel.read(dst, position);
+    }
+
+    @Override
     public void close() throws IOException {
         channel.close();
     }

@@ -3,6 +3,7 @@ package dev.ferry.format.io;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * Positioned, random-access reads of an image: a file, an HTTP range reader or an object-store
@@ -44,6 +45,45 @@ public interface ReadSource extends Closeable {
         byte[] b = new byte[len];
         readFully(position, b, 0, len);
         return b;
+    }
+
+    /**
+     * Reads up to {@code dst.remaining()} bytes at {@code position} into {@code dst}; -1 at or past
+     * the end. Sources that can (files) override it to read straight into a direct buffer, so bytes
+     * go from the kernel to the buffer a writer hands back to the kernel, with no heap copy.
+     */
+    default int read(long position, ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        if (dst.hasArray()) {
+            int n = read(position, dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+            if (n > 0) {
+                dst.position(dst.position() + n);
+            }
+            return n;
+        }
+        byte[] tmp = new byte[Math.min(dst.remaining(), 1 << 20)];
+        int n = read(position, tmp, 0, tmp.length);
+        if (n > 0) {
+            dst.put(tmp, 0, n);
+        }
+        return n;
+    }
+
+    /** Fills {@code dst} from its position to its limit with the bytes at {@code position}. */
+    default void readFully(long position, ByteBuffer dst) throws IOException {
+        long p = position;
+        while (dst.hasRemaining()) {
+            int n = read(p, dst);
+            if (n < 0) {
+                throw new EOFException("end of source at " + p + " while filling a buffer from " + position);
+            }
+            if (n == 0) {
+                throw new IOException("source returned no bytes at " + p);
+            }
+            p += n;
+        }
     }
 
     @Override

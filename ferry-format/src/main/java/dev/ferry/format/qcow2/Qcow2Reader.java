@@ -2,7 +2,6 @@ package dev.ferry.format.qcow2;
 
 import com.github.luben.zstd.Zstd;
 import dev.ferry.format.Reason;
-import dev.ferry.format.convert.DirectReadSource;
 import dev.ferry.format.convert.Extent;
 import dev.ferry.format.convert.ExtentCursor;
 import dev.ferry.format.convert.FormatException;
@@ -249,7 +248,7 @@ public final class Qcow2Reader implements VirtualDisk {
     /** Reads host bytes into {@code dst[at..at+len)}; a cluster that the file ends inside reads as zeros past the end. */
     private void readHost(long host, ByteBuffer dst, int at, int len) throws IOException {
         int inFile = (int) Math.max(0, Math.min(len, fileSize - host));
-        DirectReadSource.readFully(source, host, dst.slice(at, inFile));
+        source.readFully(host, dst.slice(at, inFile));
         if (inFile < len) {
             zero(dst, at + inFile, len - inFile);
         }

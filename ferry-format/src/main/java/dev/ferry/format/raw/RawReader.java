@@ -4,7 +4,6 @@ import dev.ferry.format.convert.Extent;
 import dev.ferry.format.convert.ExtentCursor;
 import dev.ferry.format.convert.VirtualDisk;
 import dev.ferry.format.io.ReadSource;
-import dev.ferry.format.convert.DirectReadSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -54,6 +53,6 @@ public final class RawReader implements VirtualDisk {
         if (position < 0 || position + dst.remaining() > size) {
             throw new IllegalArgumentException("read of " + dst.remaining() + " at " + position + " outside a disk of " + size);
         }
-        DirectReadSource.readFully(source, position, dst);
+        source.readFully(position, dst);
     }
 }

@@ -1,7 +1,6 @@
 package dev.ferry.format.vhd;
 
 import dev.ferry.format.VhdCode;
-import dev.ferry.format.convert.DirectReadSource;
 import dev.ferry.format.convert.Extent;
 import dev.ferry.format.convert.ExtentCursor;
 import dev.ferry.format.convert.FormatException;
@@ -141,7 +140,7 @@ public final class VhdReader implements VirtualDisk {
             throw new IllegalArgumentException("read of " + len + " at " + position + " outside a disk of " + size);
         }
         if (bat == null) {
-            DirectReadSource.readFully(source, position, dst);
+            source.readFully(position, dst);
             return;
         }
         int base = dst.position();
@@ -158,7 +157,7 @@ public final class VhdReader implements VirtualDisk {
                     z += k;
                 }
             } else {
-                DirectReadSource.readFully(source, data + pos % blockSize, dst.slice(base + done, n));
+                source.readFully(data + pos % blockSize, dst.slice(base + done, n));
             }
             done += n;
         }

@@ -9,7 +9,7 @@ import dev.ferry.format.Inspection;
 import dev.ferry.format.Limits;
 import dev.ferry.format.detect.Inspector;
 import dev.ferry.format.fixtures.ManifestRow;
-import dev.ferry.format.convert.FileSource;
+import dev.ferry.format.io.FileReadSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,7 +73,7 @@ class ConversionQemuIT {
         Path src = dir.resolve(file);
         Path dst = tmp.resolve("out." + target.format());
         Inspection insp;
-        try (FileSource in = FileSource.open(src)) {
+        try (FileReadSource in = FileReadSource.open(src)) {
             insp = Inspector.standard().inspect(in, DiskFormat.fromName(claimed), Limits.NONE);
             assertTrue(insp.accepted(), () -> "manifest says ACCEPT, inspection says " + insp);
             try {

@@ -8,7 +8,7 @@ import dev.ferry.format.convert.FormatException;
 import dev.ferry.format.convert.ProgressListener;
 import dev.ferry.format.convert.TargetFormat;
 import dev.ferry.format.detect.Inspector;
-import dev.ferry.format.convert.FileSource;
+import dev.ferry.format.io.FileReadSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +99,7 @@ public final class ConvertCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CommandLine.ParameterException(cmd, dst + ": " + e.getMessage());
         }
-        try (FileSource in = FileSource.open(src)) {
+        try (FileReadSource in = FileReadSource.open(src)) {
             Inspection insp = inspector.inspect(in, claimed, new Limits(maxV, maxF));
             if (!insp.accepted()) {
                 cmd.getErr().println("ferry convert: " + src + ": REJECT " + insp.format().glanceName() + ": " + insp.rejection());

@@ -4,7 +4,7 @@ import dev.ferry.format.DiskFormat;
 import dev.ferry.format.Inspection;
 import dev.ferry.format.convert.Converter;
 import dev.ferry.format.convert.DiskWriter;
-import dev.ferry.format.convert.FileSource;
+import dev.ferry.format.io.FileReadSource;
 import dev.ferry.format.convert.FormatException;
 import dev.ferry.format.convert.Sink;
 import dev.ferry.format.convert.TargetFormat;
@@ -219,7 +219,7 @@ public final class ImportJob implements Job {
      */
     private static long convert(Path staged, Inspection inspection, TargetFormat target, Path out, JobContext context,
                                 InOrderDigest inOrder) throws IOException {
-        try (FileSource src = FileSource.open(staged);
+        try (FileReadSource src = FileReadSource.open(staged);
              VirtualDisk disk = Converter.open(src, inspection);
              FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE, StandardOpenOption.READ);

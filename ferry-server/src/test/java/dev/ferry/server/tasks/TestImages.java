@@ -5,7 +5,7 @@ import dev.ferry.format.Inspection;
 import dev.ferry.format.Limits;
 import dev.ferry.format.convert.Converter;
 import dev.ferry.format.convert.DiskWriter;
-import dev.ferry.format.convert.FileSource;
+import dev.ferry.format.io.FileReadSource;
 import dev.ferry.format.convert.TargetFormat;
 import dev.ferry.format.convert.VirtualDisk;
 import dev.ferry.format.detect.Inspector;
@@ -53,7 +53,7 @@ public final class TestImages {
         Path in = Files.createTempFile(work, "raw", ".img");
         Path out = Files.createTempFile(work, "out", ".img");
         Files.write(in, raw);
-        try (FileSource src = FileSource.open(in)) {
+        try (FileReadSource src = FileReadSource.open(in)) {
             Inspection insp = Inspector.standard().inspect(src, Optional.of(DiskFormat.RAW), Limits.NONE);
             Converter.convert(src, insp, target, out, null);
         }
