@@ -100,14 +100,9 @@ public final class FileStore implements BlobStore {
                 }
                 out.force(true);
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("file store root " + root + " does not support atomic rename", e);
-            }
+            StoredBlob blob = commit(key, temp, target, size);
             done = true;
-            syncDirectory();
-            return new StoredBlob(key, target.toUri().toString(), size);
+            return blob;
         } finally {
             try {
                 if (!done) {
@@ -138,14 +133,9 @@ public final class FileStore implements BlobStore {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(true); // a no-op after a rename; needed after a cross-file-system copy
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("file store root " + root + " does not support atomic rename", e);
-            }
+            StoredBlob blob = commit(key, temp, target, size);
             done = true;
-            syncDirectory();
-            return new StoredBlob(key, target.toUri().toString(), size);
+            return blob;
         } finally {
             try {
                 if (!done) {
@@ -155,6 +145,17 @@ public final class FileStore implements BlobStore {
                 inProgress.remove(temp);
             }
         }
+    }
+
+    /** The last step of every put: an atomic rename of the synced temporary file, then the directory. */
+    private StoredBlob commit(String key, Path temp, Path target, long size) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("file store root " + root + " does not support atomic rename", e);
+        }
+        syncDirectory();
+        return new StoredBlob(key, target.toUri().toString(), size);
     }
 
     @Override
