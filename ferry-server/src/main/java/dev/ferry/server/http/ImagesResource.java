@@ -55,6 +55,13 @@ public final class ImagesResource implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
+        // Glance's routes know /v2/images, not /v2/images/: an empty image id is 404 (tempest's *_null_id tests)
+        rules.any("/", (req, res) -> {
+            if (req.prologue().uriPath().rawPath().endsWith("/")) {
+                throw new ApiException(Status.NOT_FOUND_404, "The resource could not be found.");
+            }
+            res.next();
+        });
         rules.get("/", this::list)
                 .post("/", this::create)
                 .any("/", allow("GET, POST"))
@@ -263,6 +270,7 @@ public final class ImagesResource implements HttpService {
         Boolean osHidden = false;
         Long sizeMin = null;
         Long sizeMax = null;
+        Long size = null;
         int limit = ImageQuery.DEFAULT_LIMIT;
         String marker = null;
         for (String[] p : params) {
@@ -296,6 +304,7 @@ public final class ImagesResource implements HttpService {
                 case "os_hidden" -> osHidden = parseBoolean(name, value);
                 case "size_min" -> sizeMin = parseSize(name, value);
                 case "size_max" -> sizeMax = parseSize(name, value);
+                case "size" -> size = parseSize(name, value);
                 case "created_at", "updated_at" -> times.add(parseTime(name, value));
                 case "changes-since" -> throw ApiException.badRequest("The 'changes-since' filter is no longer "
                         + "available on the v2 API.");
@@ -311,6 +320,10 @@ public final class ImagesResource implements HttpService {
                     }
                 }
             }
+        }
+        if (size != null) { // Glance's equality filter on the size column: both bounds at that size
+            sizeMin = sizeMin == null ? size : Math.max(sizeMin, size);
+            sizeMax = sizeMax == null ? size : Math.min(sizeMax, size);
         }
         List<ImageQuery.Sort> sort = parseSort(sortParam, sortKeys, sortDirs);
         Image markerImage = marker == null ? null : images.marker(who, marker);

@@ -26,7 +26,7 @@ public record ImageQuery(String viewer, String visibility, String memberStatus, 
     public static final int MAX_LIMIT = 1000;
     public static final int DEFAULT_LIMIT = 25;
     public static final Set<String> EQUALITY_COLUMNS = Set.of("name", "owner", "status", "disk_format",
-            "container_format", "id");
+            "container_format", "id", "checksum", "os_hash_value");
     public static final Set<String> IN_COLUMNS = Set.of("name", "status", "disk_format", "container_format", "id");
 
     public ImageQuery {

@@ -740,6 +740,36 @@ abstract class ImagesApiContract {
         }
     }
 
+    @Test
+    void listFiltersOnSizeAndChecksums() throws Exception {
+        String p = project();
+        String small = createImage(p, "{\"disk_format\": \"raw\", \"container_format\": \"bare\"}");
+        String large = createImage(p, "{\"disk_format\": \"raw\", \"container_format\": \"bare\"}");
+        byte[] smallData = randomBytes(1000, 7);
+        assertThat(upload(p, small, smallData).status()).isEqualTo(204);
+        assertThat(upload(p, large, randomBytes(3000, 8)).status()).isEqualTo(204);
+        String q = "/v2/images?owner=" + p;
+
+        // tempest's test_list_images_param_size: size is an equality filter, not a 400
+        assertThat(ids(server.get(q + "&size=1000", as(p, "member")))).containsExactly(small);
+        assertThat(ids(server.get(q + "&size=3000", as(p, "member")))).containsExactly(large);
+        assertThat(ids(server.get(q + "&size=1000&size_min=2000", as(p, "member")))).isEmpty();
+        assertThat(ids(server.get(q + "&size=3000&size_max=3000", as(p, "member")))).containsExactly(large);
+        assertThat(ids(server.get(q + "&checksum=" + hex("MD5", smallData), as(p, "member")))).containsExactly(small);
+        assertThat(ids(server.get(q + "&os_hash_value=" + hex("SHA-512", smallData), as(p, "member"))))
+                .containsExactly(small);
+        assertThat(server.get(q + "&size=big", as(p, "member")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void anEmptyImageIdIsNotFound() {
+        // GET and DELETE /v2/images/ (tempest's test_get_image_null_id, test_delete_image_null_id)
+        assertThat(server.get("/v2/images/", as(project(), "member")).status()).isEqualTo(404);
+        assertThat(server.send("DELETE", "/v2/images/", null, as(project(), "member")).status()).isEqualTo(404);
+        assertThat(server.postJson("/v2/images/", "{}", as(project(), "member")).status()).isEqualTo(404);
+        assertThat(server.get("/v2/images", as(project(), "member")).status()).isEqualTo(200);
+    }
+
     // --- schemas and verbs
 
     @Test
