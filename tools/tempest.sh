@@ -44,12 +44,14 @@ free_port() {
 
 FERRY_PID=
 DATA_PID=
+TEMPEST_PID=
 KEYSTONE_STARTED=0
 cleanup() {
-  for pid in $FERRY_PID $DATA_PID; do
+  if [ -n "$TEMPEST_PID" ]; then kill -TERM -- "-$TEMPEST_PID" 2>/dev/null || true; fi
+  for pid in $TEMPEST_PID $FERRY_PID $DATA_PID; do
     kill -TERM "$pid" 2>/dev/null || true
   done
-  for pid in $FERRY_PID $DATA_PID; do
+  for pid in $TEMPEST_PID $FERRY_PID $DATA_PID; do
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   done
@@ -74,6 +76,7 @@ run() {
   mkdir -p "$DIR/logs" "$DIR/www"
   rm -f "$DIR/tempest-stdout.txt" "$DIR/results.subunit"
   trap cleanup EXIT
+  trap 'exit 143' TERM INT
 
   # tempest's http_image: 1 MiB of random data in a 16 MiB sparse raw image.
   if [ ! -f "$DIR/www/small.raw" ]; then
@@ -117,8 +120,9 @@ EOF
   wait_http "http://127.0.0.1:$dport/small.raw" "the data server" "$DATA_PID"
   wait_http "http://127.0.0.1:$fport/versions" "Ferry" "$FERRY_PID"
 
-  # tempest init logs into the cwd: run it from $DIR.
-  [ -d "$WS/etc" ] || (cd "$DIR" && tempest init "$WS" >/dev/null)
+  # tempest init logs into the cwd: run it from $DIR; its registry of workspaces is kept in $DIR too
+  # (not ~/.tempest), so that every $DIR can have a workspace named "workspace".
+  [ -d "$WS/etc" ] || (cd "$DIR" && tempest init --workspace-path "$DIR/workspaces.yaml" "$WS" >/dev/null)
   cat > "$WS/etc/tempest.conf" <<EOF
 [DEFAULT]
 log_dir = $DIR/logs
@@ -171,7 +175,12 @@ os_glance_reserved = true
 public_network_id =
 EOF
   local rc=0
-  (cd "$WS" && tempest run --concurrency 1 --regex "$regex") > "$DIR/tempest-stdout.txt" 2>&1 || rc=$?
+  # in the background: `wait` returns at once on SIGTERM, so the trap stops everything in time
+  # in its own session, so that the cleanup can stop tempest and its test worker together
+  (cd "$WS" && exec setsid tempest run --concurrency 1 --regex "$regex") > "$DIR/tempest-stdout.txt" 2>&1 &
+  TEMPEST_PID=$!
+  wait "$TEMPEST_PID" || rc=$?
+  TEMPEST_PID=
   (cd "$WS" && stestr last --subunit > "$DIR/results.subunit" 2>/dev/null) || true
   cp -f "$DIR/ferry.properties" "$DIR/logs/" 2>/dev/null || true
   cat "$DIR/tempest-stdout.txt"

@@ -65,7 +65,7 @@ final class KeystoneFixture {
 
     /** Runs the script with extra environment, e.g. {@code FERRY_IMAGE_URL} for the catalog. */
     static boolean script(String action, java.util.Map<String, String> env) {
-        Path script = findScript();
+        Path script = findScript("tools/keystone.sh");
         if (script == null) {
             System.err.println("tools/keystone.sh not found above " + Path.of("").toAbsolutePath());
             return false;
@@ -89,9 +89,10 @@ final class KeystoneFixture {
         }
     }
 
-    private static Path findScript() {
+    /** {@code relative} (e.g. {@code tools/keystone.sh}) in the nearest directory above the working directory. */
+    static Path findScript(String relative) {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path s = d.resolve("tools/keystone.sh");
+            Path s = d.resolve(relative);
             if (Files.isRegularFile(s)) {
                 return s;
             }
