@@ -5,6 +5,11 @@
 #   tools/keystone.sh stop    stop the uwsgi process this script started (its recorded PID only)
 #   tools/keystone.sh env     print the URL and credentials as shell assignments
 #   tools/keystone.sh tempest print a tempest.conf fragment for this Keystone (a starting point)
+#   tools/keystone.sh object-store URL
+#                             register Swift (service type object-store) at URL, e.g.
+#                             http://127.0.0.1:18281/v1/KEY_%(project_id)s, and give the ferry user
+#                             the ResellerAdmin role (Swift's keystoneauth reseller admin) in project
+#                             service, so that Ferry reaches every project's account (idempotent)
 #
 # Keystone runs as Debian's WSGI app /usr/bin/keystone-wsgi-public under uwsgi (python3 plugin),
 # one process and one thread: its database is sqlite, in WAL mode, and a second writer would hit
@@ -173,6 +178,59 @@ PY
   printf '%s' "$IMAGE_URL" > "$STATE/provisioned"
 }
 
+# Swift in the catalog and the reseller-admin role for Ferry's service user (Keystone must be up).
+object_store() {
+  python3 - "$URL" "$1" <<'PY'
+import json, sys, urllib.request
+url, store_url = sys.argv[1], sys.argv[2]
+
+def call(method, path, body=None, token=None):
+    req = urllib.request.Request(url + path, method=method,
+                                 data=None if body is None else json.dumps(body).encode())
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("X-Auth-Token", token)
+    with urllib.request.urlopen(req, timeout=30) as r:
+        raw = r.read()
+        return r.headers, (json.loads(raw) if raw else None)
+
+headers, _ = call("POST", "/auth/tokens", {"auth": {
+    "identity": {"methods": ["password"], "password": {"user": {
+        "name": "admin", "domain": {"id": "default"}, "password": "admin"}}},
+    "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}})
+tok = headers["X-Subject-Token"]
+
+def one(kind, name, create):
+    _, body = call("GET", "/%s?name=%s" % (kind, name), token=tok)
+    if body[kind]:
+        return body[kind][0]["id"]
+    _, body = call("POST", "/" + kind, {kind[:-1]: dict(name=name, **create)}, token=tok)
+    return body[kind[:-1]]["id"]
+
+role = one("roles", "ResellerAdmin", {})
+project = one("projects", "service", {"domain_id": "default"})
+_, body = call("GET", "/users?name=ferry", token=tok)
+call("PUT", "/projects/%s/users/%s/roles/%s" % (project, body["users"][0]["id"], role), token=tok)
+
+_, body = call("GET", "/services?type=object-store", token=tok)
+if body["services"]:
+    sid = body["services"][0]["id"]
+else:
+    _, s = call("POST", "/services", {"service": {"type": "object-store", "name": "swift"}}, token=tok)
+    sid = s["service"]["id"]
+_, body = call("GET", "/endpoints?service_id=" + sid, token=tok)
+have = {e["interface"]: e for e in body["endpoints"]}
+for iface in ("public", "internal", "admin"):
+    e = have.get(iface)
+    if e is None:
+        call("POST", "/endpoints", {"endpoint": {"service_id": sid, "interface": iface,
+                                                 "region_id": "RegionOne", "url": store_url}}, token=tok)
+    elif e["url"] != store_url:
+        call("PATCH", "/endpoints/" + e["id"], {"endpoint": {"url": store_url}}, token=tok)
+PY
+  echo "keystone.sh: object-store $1 registered; ferry has ResellerAdmin in project service"
+}
+
 print_env() {
   cat <<EOF
 FERRY_IDENTITY_TYPE=keystone
@@ -238,5 +296,9 @@ case "${1:-}" in
   stop) stop ;;
   env) print_env ;;
   tempest) print_tempest ;;
-  *) echo "usage: $0 start|stop|env|tempest" >&2; exit 2 ;;
+  object-store)
+    [ -n "${2:-}" ] || { echo "usage: $0 object-store URL" >&2; exit 2; }
+    running || { echo "keystone.sh: keystone is not running (start it first)" >&2; exit 1; }
+    object_store "$2" ;;
+  *) echo "usage: $0 start|stop|env|tempest|object-store URL" >&2; exit 2 ;;
 esac
