@@ -11,8 +11,8 @@
 # the `image` service, a loopback http server with a 16 MiB raw image for tempest's `http_image`
 # (web-download), then `tempest run --concurrency 1 --regex REGEX` in a workspace under $DIR.
 # Results: $DIR/tempest-stdout.txt (one line per test: `... ok`, `... SKIPPED: why`,
-# `... FAILED`), $DIR/results.subunit (stestr's subunit v2 stream of the run), $DIR/logs/ (tempest,
-# Ferry and Keystone logs).
+# `... FAILED`), $DIR/results.subunit (stestr's subunit v2 stream of the run), $DIR/workspace/tempest.log
+# (every request and answer), $DIR/logs/ (Ferry, data server), $DIR/keystone/log/.
 #
 # Environment:
 #   FERRY_TEMPEST_DIR            work directory (default /var/tmp/ferry-tempest)
@@ -124,10 +124,6 @@ EOF
   # (not ~/.tempest), so that every $DIR can have a workspace named "workspace".
   [ -d "$WS/etc" ] || (cd "$DIR" && tempest init --workspace-path "$DIR/workspaces.yaml" "$WS" >/dev/null)
   cat > "$WS/etc/tempest.conf" <<EOF
-[DEFAULT]
-log_dir = $DIR/logs
-log_file = tempest.log
-
 [auth]
 admin_username = admin
 admin_password = admin
