@@ -133,7 +133,8 @@ public final class FerryServer implements AutoCloseable {
             TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
                     nodeId);
             ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard, sources);
-            ImageService imageService = new ImageService(imageRepository, store, clock, config.images().maxUploadBytes());
+            ImageService imageService = new ImageService(imageRepository, store, clock, config.images().maxUploadBytes(),
+                    policy);
             TaskService taskService = new TaskService(taskRepository, clock, policy, sourceCheck,
                     workers::wake, json);
             // leftovers of a process killed after startup: same safe age as at startup (a live

@@ -327,7 +327,7 @@ public final class ImagesResource implements HttpService {
         }
         List<ImageQuery.Sort> sort = parseSort(sortParam, sortKeys, sortDirs);
         Image markerImage = marker == null ? null : images.marker(who, marker);
-        ImageQuery query = new ImageQuery(who.isAdmin() ? null : who.projectId(), visibility, memberStatus, equals, in,
+        ImageQuery query = new ImageQuery(images.isAdmin(who) ? null : who.projectId(), visibility, memberStatus, equals, in,
                 times, tags, isProtected, osHidden, sizeMin, sizeMax, sort, limit, markerImage);
         List<Image> page = images.list(query);
 

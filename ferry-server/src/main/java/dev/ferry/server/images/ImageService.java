@@ -6,6 +6,7 @@ import dev.ferry.format.Limits;
 import dev.ferry.format.detect.Inspector;
 import dev.ferry.format.io.ReadSource;
 import dev.ferry.server.identity.Identity;
+import dev.ferry.server.policy.Policy;
 import dev.ferry.server.stores.BlobStore;
 import dev.ferry.server.stores.StoredBlob;
 import java.io.FilterInputStream;
@@ -47,6 +48,7 @@ public final class ImageService {
     private final BlobStore store;
     private final Clock clock;
     private final long maxUploadBytes;
+    private final Policy policy;
     private final Inspector inspector = Inspector.standard();
 
     public ImageService(ImageRepository repository, BlobStore store) {
@@ -54,6 +56,12 @@ public final class ImageService {
     }
 
     public ImageService(ImageRepository repository, BlobStore store, Clock clock, long maxUploadBytes) {
+        this(repository, store, clock, maxUploadBytes, Policy.of(Map.of()));
+    }
+
+    /** @param policy decides {@code context_is_admin} and the image rules ({@code add_image}, {@code modify_image}, ...) */
+    public ImageService(ImageRepository repository, BlobStore store, Clock clock, long maxUploadBytes, Policy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -86,21 +94,52 @@ public final class ImageService {
     }
 
     private boolean canSee(Identity who, Image i) {
-        return who.isAdmin() || isOwner(who, i) || i.visibility().equals("public")
+        return isAdmin(who) || isOwner(who, i) || i.visibility().equals("public")
                 || i.visibility().equals("community")
                 || (i.visibility().equals("shared") && repository.member(i.id(), who.projectId()).isPresent());
+    }
+
+    /** The policy's {@code context_is_admin}: sees and changes every project's images. */
+    public boolean isAdmin(Identity who) {
+        return policy.isAdmin(who);
+    }
+
+    /** Glance's image policy target: the image's owner is the {@code project_id} the rules compare with. */
+    private static Map<String, String> target(String owner, String visibility) {
+        Map<String, String> t = new java.util.HashMap<>();
+        if (owner != null) {
+            t.put("project_id", owner);
+            t.put("owner", owner);
+        }
+        t.put("visibility", visibility);
+        return t;
+    }
+
+    /** 403 with Glance's message unless the policy allows {@code action} on the image. */
+    private void enforce(String action, Identity who, Image i) {
+        enforce(action, who, i.owner(), i.visibility());
+    }
+
+    private void enforce(String action, Identity who, String owner, String visibility) {
+        if (!policy.allows(action, who, target(owner, visibility))) {
+            throw ImageRequestException.forbidden("You are not authorized to complete " + action + " action.");
+        }
     }
 
     private static boolean isOwner(Identity who, Image i) {
         return who.projectId() != null && who.projectId().equals(i.owner());
     }
 
-    /** The image if the caller may change it (admin or owner); 404 if invisible, 403 if only visible. */
-    private Image getForChange(Identity who, String id) {
+    /**
+     * The image if the caller may change it (admin or owner) and the policy allows {@code action}
+     * on it; 404 if invisible, 403 if only visible or refused by the policy.
+     */
+    private Image getForChange(Identity who, String id, String action) {
         Image i = get(who, id);
-        if (!who.isAdmin() && !isOwner(who, i)) {
+        if (!isAdmin(who) && !isOwner(who, i)) {
             throw ImageRequestException.forbidden("You are not permitted to modify image " + id + ".");
         }
+        enforce(action, who, i);
         return i;
     }
 
@@ -118,10 +157,11 @@ public final class ImageService {
 
     /** Creates a queued image owned by the caller's project (or by {@code owner} when an admin says so). */
     public Image create(Identity who, UUID id, ImageAttributes a) {
-        if (a.owner() != null && !a.owner().equals(who.projectId()) && !who.isAdmin()) {
+        if (a.owner() != null && !a.owner().equals(who.projectId()) && !isAdmin(who)) {
             throw ImageRequestException.forbidden("You are not permitted to create images owned by '" + a.owner() + "'.");
         }
-        checkVisibility(who, null, a.visibility());
+        enforce("add_image", who, a.owner() == null ? who.projectId() : a.owner(), a.visibility());
+        checkVisibility(who, a.owner() == null ? who.projectId() : a.owner(), null, a.visibility());
         checkBounds(a);
         Instant now = clock.instant();
         Image image = new Image(id == null ? UUID.randomUUID() : id, a.name(), ImageStatus.QUEUED, a.visibility(),
@@ -136,13 +176,14 @@ public final class ImageService {
 
     /** Replaces the user-settable attributes of image {@code id} with {@code desired}. */
     public Image update(Identity who, Image current, ImageAttributes desired) {
-        if (!who.isAdmin() && !isOwner(who, current)) {
+        if (!isAdmin(who) && !isOwner(who, current)) {
             throw ImageRequestException.forbidden("You are not permitted to modify image " + current.id() + ".");
         }
-        if (!Objects.equals(desired.owner(), current.owner()) && !who.isAdmin()) {
+        enforce("modify_image", who, current);
+        if (!Objects.equals(desired.owner(), current.owner()) && !isAdmin(who)) {
             throw ImageRequestException.forbidden("Only an administrator may change the owner of an image.");
         }
-        checkVisibility(who, current.visibility(), desired.visibility());
+        checkVisibility(who, current.owner(), current.visibility(), desired.visibility());
         boolean formatsChanged = !Objects.equals(desired.diskFormat(), current.diskFormat())
                 || !Objects.equals(desired.containerFormat(), current.containerFormat());
         if (formatsChanged && !current.status().equals(ImageStatus.QUEUED) && !current.status().equals("importing")) {
@@ -161,9 +202,15 @@ public final class ImageService {
         return changed;
     }
 
-    private static void checkVisibility(Identity who, String from, String to) {
-        if (to.equals("public") && !"public".equals(from) && !who.isAdmin()) {
-            throw ImageRequestException.forbidden("You are not authorized to complete publicize_image action.");
+    /** Glance's publicize_image / communitize_image when an image becomes public / community. */
+    private void checkVisibility(Identity who, String owner, String from, String to) {
+        if (to.equals(from)) {
+            return;
+        }
+        if (to.equals("public")) {
+            enforce("publicize_image", who, owner, to);
+        } else if (to.equals("community")) {
+            enforce("communitize_image", who, owner, to);
         }
     }
 
@@ -203,7 +250,7 @@ public final class ImageService {
     }
 
     public void addTag(Identity who, String id, String tag) {
-        Image i = getForChange(who, id);
+        Image i = getForChange(who, id, "modify_image");
         if (i.tags().contains(tag)) {
             return;
         }
@@ -216,7 +263,7 @@ public final class ImageService {
 
     /** Removes a tag; false if the image has no such tag (Glance: 404). */
     public boolean removeTag(Identity who, String id, String tag) {
-        Image i = getForChange(who, id);
+        Image i = getForChange(who, id, "modify_image");
         if (!i.tags().contains(tag)) {
             return false;
         }
@@ -230,7 +277,7 @@ public final class ImageService {
 
     /** Deletes the image and its data; a protected image is refused (403). */
     public void delete(Identity who, String id) throws IOException {
-        Image i = getForChange(who, id);
+        Image i = getForChange(who, id, "delete_image");
         if (i.isProtected()) {
             throw ImageRequestException.forbidden("Image " + id + " is protected and cannot be deleted.");
         }
@@ -241,7 +288,7 @@ public final class ImageService {
 
     /** active → deactivated (deactivated again is a no-op); admin or owner. */
     public void deactivate(Identity who, String id) {
-        Image i = getForChange(who, id);
+        Image i = getForChange(who, id, "deactivate");
         if (i.status().equals(ImageStatus.DEACTIVATED)) {
             return;
         }
@@ -253,7 +300,7 @@ public final class ImageService {
 
     /** deactivated → active (active again is a no-op); admin or owner. */
     public void reactivate(Identity who, String id) {
-        Image i = getForChange(who, id);
+        Image i = getForChange(who, id, "reactivate");
         if (i.status().equals(ImageStatus.ACTIVE)) {
             return;
         }
@@ -291,7 +338,7 @@ public final class ImageService {
      * @param declaredSize {@code x-openstack-image-size}, or null
      */
     public Image upload(Identity who, String id, InputStream data, Long declaredSize) throws IOException {
-        Image queued = getForChange(who, id);
+        Image queued = getForChange(who, id, "upload_image");
         if (!queued.status().equals(ImageStatus.QUEUED)) {
             throw ImageRequestException.conflict("Image status transition from " + queued.status()
                     + " to saving is not allowed");
@@ -389,7 +436,7 @@ public final class ImageService {
 
     /** Deactivated images' data is for admins only (Glance: 403). */
     public void checkDownload(Identity who, Image image) {
-        if (image.status().equals(ImageStatus.DEACTIVATED) && !who.isAdmin()) {
+        if (image.status().equals(ImageStatus.DEACTIVATED) && !isAdmin(who)) {
             throw ImageRequestException.forbidden("The requested image has been deactivated. Image data download is "
                     + "forbidden.");
         }
@@ -401,7 +448,7 @@ public final class ImageService {
     public List<ImageMember> members(Identity who, String id) {
         Image i = get(who, id);
         requireShared(i);
-        if (who.isAdmin() || isOwner(who, i)) {
+        if (isAdmin(who) || isOwner(who, i)) {
             return repository.members(i.id());
         }
         return repository.member(i.id(), who.projectId()).stream().toList();
@@ -410,7 +457,7 @@ public final class ImageService {
     public ImageMember member(Identity who, String id, String memberId) {
         Image i = get(who, id);
         requireShared(i);
-        if (!who.isAdmin() && !isOwner(who, i) && !memberId.equals(who.projectId())) {
+        if (!isAdmin(who) && !isOwner(who, i) && !memberId.equals(who.projectId())) {
             throw new ImageNotFoundException(id);
         }
         return repository.member(i.id(), memberId).orElseThrow(() -> new MemberNotFoundException(memberId, id));
@@ -419,7 +466,7 @@ public final class ImageService {
     /** Shares the image with project {@code memberId} (pending until it accepts); owner or admin. */
     public ImageMember addMember(Identity who, String id, String memberId) {
         Image i = get(who, id);
-        if (!who.isAdmin() && !isOwner(who, i)) {
+        if (!isAdmin(who) && !isOwner(who, i)) {
             throw ImageRequestException.forbidden("You are not permitted to share image " + id + ".");
         }
         requireShared(i);
@@ -454,7 +501,7 @@ public final class ImageService {
 
     public void deleteMember(Identity who, String id, String memberId) {
         Image i = get(who, id);
-        if (!who.isAdmin() && !isOwner(who, i)) {
+        if (!isAdmin(who) && !isOwner(who, i)) {
             throw ImageRequestException.forbidden("You are not permitted to remove members of image " + id + ".");
         }
         requireShared(i);

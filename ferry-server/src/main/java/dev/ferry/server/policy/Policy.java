@@ -55,6 +55,9 @@ public final class Policy {
         d.put("download_image", "rule:admin_or_project_reader");
         d.put("publicize_image", "rule:context_is_admin");
         d.put("communitize_image", "rule:admin_or_project_member");
+        // Ferry lets owners (not only admins) deactivate and reactivate (docs/images-api.md)
+        d.put("deactivate", "rule:admin_or_project_member");
+        d.put("reactivate", "rule:admin_or_project_member");
         return d;
     }
 

@@ -40,6 +40,33 @@ class AccessPolicyTest {
     }
 
     @Test
+    void aPolicyFileChangesTheImageRules() throws Exception {
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, "{\"add_image\": \"role:image_creator\", \"publicize_image\": "
+                + "\"rule:context_is_admin or role:publisher\", \"context_is_admin\": \"role:superuser\"}");
+        try (TestServer s = new TestServer(dir, TestDatabases.h2(dir), Map.of("policy.file", policy.toString()),
+                Clock.systemUTC())) {
+            Reply member = s.postJson("/v2/images", "{}", "X-Project-Id", "alpha", "X-Roles", "member");
+            assertThat(member.status()).isEqualTo(403);
+            assertThat(member.json().get("message").asString()).isEqualTo(
+                    "You are not authorized to complete add_image action.");
+            Reply creator = s.postJson("/v2/images", "{\"visibility\": \"public\"}", "X-Project-Id", "alpha",
+                    "X-Roles", "image_creator,publisher");
+            assertThat(creator.status()).isEqualTo(201);
+            String id = creator.json().get("id").asString();
+            // role admin is no longer context_is_admin: another project's private image stays invisible
+            String hidden = s.postJson("/v2/images", "{}", "X-Project-Id", "alpha", "X-Roles", "image_creator")
+                    .json().get("id").asString();
+            assertThat(s.get("/v2/images/" + hidden, "X-Project-Id", "beta", "X-Roles", "admin").status())
+                    .isEqualTo(404);
+            assertThat(s.get("/v2/images/" + hidden, "X-Project-Id", "beta", "X-Roles", "superuser").status())
+                    .isEqualTo(200);
+            assertThat(s.get("/v2/images/" + id, "X-Project-Id", "beta", "X-Roles", "member").status())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
     void staticTokensIdentifyCallersAndEverythingElseIs401() throws Exception {
         Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, "# token project user roles\nt-admin proj1 alice admin,member\nt-member proj2 bob member\n");

@@ -762,6 +762,37 @@ abstract class ImagesApiContract {
     }
 
     @Test
+    void theImageRulesOfThePolicyDecideWhoChangesImages() {
+        // Glance's defaults: add/modify/delete/upload need role member in the owning project;
+        // a reader of that project sees the image but changes nothing (403 naming the rule)
+        String p = project();
+        String id = createImage(p, "{\"disk_format\": \"raw\", \"container_format\": \"bare\"}");
+        Reply create = server.postJson("/v2/images", "{}", as(p, "reader"));
+        assertThat(create.status()).isEqualTo(403);
+        assertThat(create.json().get("message").asString()).contains("add_image");
+        assertThat(server.get("/v2/images/" + id, as(p, "reader")).status()).isEqualTo(200);
+        Reply patch = server.send("PATCH", "/v2/images/" + id, "[{\"op\": \"replace\", \"path\": \"/name\", "
+                + "\"value\": \"x\"}]", as(p, "reader", "Content-Type", PATCH_21));
+        assertThat(patch.status()).isEqualTo(403);
+        assertThat(patch.json().get("message").asString()).contains("modify_image");
+        assertThat(server.send("PUT", "/v2/images/" + id + "/tags/t", null, as(p, "reader")).status()).isEqualTo(403);
+        assertThat(server.send("DELETE", "/v2/images/" + id, null, as(p, "reader")).json().get("message").asString())
+                .contains("delete_image");
+        Reply up = sendBytes("PUT", "/v2/images/" + id + "/file", HttpRequest.BodyPublishers.ofByteArray(new byte[512]),
+                as(p, "reader", "Content-Type", "application/octet-stream"));
+        assertThat(up.status()).isEqualTo(403);
+        assertThat(show(p, id).get("status").asString()).isEqualTo("queued");
+        // a member makes it a community image (communitize_image), only an admin a public one
+        assertThat(patch(p, id, PATCH_21, "[{\"op\": \"replace\", \"path\": \"/visibility\", "
+                + "\"value\": \"community\"}]").status()).isEqualTo(200);
+        Reply publicize = patch(p, id, PATCH_21, "[{\"op\": \"replace\", \"path\": \"/visibility\", "
+                + "\"value\": \"public\"}]");
+        assertThat(publicize.status()).isEqualTo(403);
+        assertThat(publicize.json().get("message").asString()).contains("publicize_image");
+        assertThat(server.send("DELETE", "/v2/images/" + id, null, as(p, "member")).status()).isEqualTo(204);
+    }
+
+    @Test
     void anEmptyImageIdIsNotFound() {
         // GET and DELETE /v2/images/ (tempest's test_get_image_null_id, test_delete_image_null_id)
         assertThat(server.get("/v2/images/", as(project(), "member")).status()).isEqualTo(404);
