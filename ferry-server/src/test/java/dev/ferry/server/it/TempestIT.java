@@ -127,7 +127,10 @@ class TempestIT {
                 if (f.length != 2) {
                     throw new IllegalArgumentException("bad line in expected-image-v2.txt: " + line);
                 }
-                out.put(f[1], new Expectation(Outcome.valueOf(f[0].toUpperCase(java.util.Locale.ROOT)), reason));
+                if (out.put(f[1], new Expectation(Outcome.valueOf(f[0].toUpperCase(java.util.Locale.ROOT)), reason))
+                        != null) {
+                    throw new IllegalArgumentException("listed twice in expected-image-v2.txt: " + f[1]);
+                }
             }
         }
         return out;
