@@ -1,7 +1,6 @@
 package dev.ferry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ferry.format.convert.TargetFormat;
 import dev.ferry.server.TestDatabases;
@@ -100,12 +99,7 @@ class KeystoneSwiftIT {
                 + "\", \"import_from_format\": \"vhd\", \"image_properties\": {\"name\": \"via-keystone\"}}}",
                 "X-Auth-Token", token.id());
         assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
-        String id = r.json().get("id").asString();
-        await().atMost(Duration.ofSeconds(90)).until(() -> {
-            String s = ferry.get("/v2/tasks/" + id, "X-Auth-Token", token.id()).json().get("status").asString();
-            return s.equals("success") || s.equals("failure");
-        });
-        return ferry.get("/v2/tasks/" + id, "X-Auth-Token", token.id()).json();
+        return ferry.awaitTask(r.json().get("id").asString(), Duration.ofSeconds(90), "X-Auth-Token", token.id());
     }
 
     @Test

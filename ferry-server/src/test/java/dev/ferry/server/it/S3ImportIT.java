@@ -1,7 +1,6 @@
 package dev.ferry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ferry.format.convert.TargetFormat;
 import dev.ferry.server.TestDatabases;
@@ -73,12 +72,7 @@ class S3ImportIT {
                 + "\", \"import_from_format\": \"qcow2\", \"image_properties\": {\"name\": \"from-s3\", "
                 + "\"disk_format\": \"raw\", \"container_format\": \"bare\"}}}");
         assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
-        String id = r.json().get("id").asString();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            String s = ferry.get("/v2/tasks/" + id).json().get("status").asString();
-            return s.equals("success") || s.equals("failure");
-        });
-        return ferry.get("/v2/tasks/" + id).json();
+        return ferry.awaitTask(r.json().get("id").asString(), Duration.ofSeconds(60));
     }
 
     @Test
