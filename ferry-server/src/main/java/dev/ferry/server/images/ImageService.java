@@ -130,6 +130,11 @@ public final class ImageService {
         return who.projectId() != null && who.projectId().equals(i.owner());
     }
 
+    /** {@link #getForChange(Identity, String, String)} for {@code modify_image}. */
+    private Image getForChange(Identity who, String id) {
+        return getForChange(who, id, "modify_image");
+    }
+
     /**
      * The image if the caller may change it (admin or owner) and the policy allows {@code action}
      * on it; 404 if invisible, 403 if only visible or refused by the policy.
@@ -250,7 +255,7 @@ public final class ImageService {
     }
 
     public void addTag(Identity who, String id, String tag) {
-        Image i = getForChange(who, id, "modify_image");
+        Image i = getForChange(who, id);
         if (i.tags().contains(tag)) {
             return;
         }
