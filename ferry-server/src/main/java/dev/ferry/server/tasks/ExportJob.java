@@ -183,7 +183,8 @@ public final class ExportJob implements Job {
             throw new JobFailedException("Image " + in.imageId() + " cannot be exported: " + e.finding(), e);
         } catch (InterruptedIOException | StoppedException e) {
             throw new InterruptedException("interrupted while exporting");
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
+            // IllegalArgumentException: a project id Swift cannot address, a size no VHD can hold
             throw new JobFailedException("Export of image " + in.imageId() + " to " + name + " failed: " + e.getMessage(), e);
         } finally {
             release(source);

@@ -2,6 +2,7 @@ package dev.ferry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.format.DiskFormat;
 import dev.ferry.format.Inspection;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -317,6 +320,33 @@ class ExportSwiftIT {
             byte[] disk = virtualDisk(download(project, container + "/" + original + ".vhd"), "vhd");
             assertThat(sha512(java.util.Arrays.copyOf(disk, raw.length))).isEqualTo(sha512(raw));
         }
+    }
+
+    /** Images made by qemu-img (the integration suite's {@code ferry.testImages}), one or two per format. */
+    @ParameterizedTest
+    @CsvSource({
+        "raw-data.raw, raw, raw", "raw-gpt.raw, raw, raw", "qcow2-v3-zlib.qcow2, qcow2, qcow2",
+        "qcow2-v3-odd-size.qcow2, qcow2, qcow2", "qcow2-v2.qcow2, qcow2, qcow2", "vhd-fixed.vhd, vhd, vpc",
+        "vhd-dynamic-odd.vhd, vhd, vpc", "vmdk-streamOptimized.vmdk, vmdk, vmdk", "vmdk-monolithicSparse.vmdk, vmdk, vmdk",
+        "vhdx-dynamic.vhdx, vhdx, vhdx", "vdi-dynamic.vdi, vdi, vdi"})
+    void qemuMadeImagesRoundTrip(String file, String diskFormat, String qemuFormat) throws Exception {
+        String images = System.getProperty("ferry.testImages", "");
+        assumeTrue(!images.isBlank() && Files.isDirectory(Path.of(images)), "ferry.testImages not set");
+        byte[] original = Files.readAllBytes(Path.of(images, file));
+        String image = upload(Saio.PROJECT, diskFormat, original);
+        String container = newContainer(project);
+        JsonNode task = export(Saio.PROJECT, image, container);
+        assertThat(task.get("status").asString()).as(task.toString()).isEqualTo("success");
+        byte[] exported = download(project, container + "/" + image + ".vhd");
+        if (diskFormat.equals("vhd")) {
+            assertThat(sha512(exported)).isEqualTo(sha512(original));
+        }
+        qemuCompare(original, qemuFormat, exported, "vpc").ifPresent(r -> assertThat(r).startsWith("0: ")
+                .endsWith("Images are identical."));
+        String reimported = importObject(container + "/" + image + ".vhd");
+        assertThat(sha512(imageData(Saio.PROJECT, reimported))).isEqualTo(sha512(exported));
+        assertThat(list(project, container)).contains(image + ".vhd");
+        assertStagingEmpty();
     }
 
     // --- failures (Rackspace's messages), each leaving the container as it was
