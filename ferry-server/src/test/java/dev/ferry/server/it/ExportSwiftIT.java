@@ -385,6 +385,34 @@ class ExportSwiftIT {
     }
 
     @Test
+    void twoExportsRacingForOneNameGiveOneObject() throws Exception {
+        String image = upload(Saio.PROJECT, "qcow2", qcow2);
+        String container = newContainer(project);
+        String body = "{\"type\": \"export\", \"input\": {\"image_uuid\": \"" + image
+                + "\", \"receiving_swift_container\": \"" + container + "\"}}";
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Reply r = ferry.postJson("/v2/tasks", body, as(Saio.PROJECT));
+            assertThat(r.status()).isEqualTo(201);
+            ids.add(r.json().get("id").asString());
+        }
+        List<JsonNode> done = new ArrayList<>();
+        for (String id : ids) {
+            done.add(ferry.awaitTask(id, Duration.ofSeconds(120), as(Saio.PROJECT)));
+        }
+        assertThat(done).extracting(t -> t.get("status").asString()).containsExactlyInAnyOrder("success", "failure");
+        JsonNode winner = done.stream().filter(t -> t.get("status").asString().equals("success")).findFirst().orElseThrow();
+        JsonNode loser = done.stream().filter(t -> t.get("status").asString().equals("failure")).findFirst().orElseThrow();
+        assertThat(loser.get("message").asString()).isEqualTo(
+                "Object already exists in user's container. Container/Object: " + container + "/" + image + ".vhd");
+        // the object and the winner's segments, nothing of the loser
+        String winnerTag = winner.get("id").asString() + "-1";
+        assertThat(list(project, container)).allMatch(n -> n.equals(image + ".vhd")
+                || n.startsWith(image + ".vhd-" + winnerTag + "/")).contains(image + ".vhd");
+        assertStagingEmpty();
+    }
+
+    @Test
     void onlyTheOwnerMayExport() throws Exception {
         String shared = upload(Saio.PROJECT, "raw", raw);
         assertThat(ferry.send("PATCH", "/v2/images/" + shared, "[{\"op\": \"replace\", \"path\": \"/visibility\", "
