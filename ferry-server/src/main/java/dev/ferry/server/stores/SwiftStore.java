@@ -34,9 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  * A {@link BlobStore} in one Swift container of the operator's account.
  *
  * <p>A blob that fits in one segment ({@code segmentBytes}) is a plain object. A larger one is a
- * Static Large Object ({@link SwiftLargeObjects}, shared with the export task): its data is streamed as segments into {@code <container>_segments} under
- * {@code <key>/<upload id>/<n>} (each segment one chunked PUT read straight from the caller's
- * stream, its MD5 checked against Swift's ETag), then the manifest is PUT under the key. Nothing
+ * Static Large Object ({@link SwiftLargeObjects}, shared with the export task): its data is
+ * streamed as segments into {@code <container>_segments} under {@code <key>/<upload id>/<n>}
+ * (each segment one chunked PUT read straight from the caller's stream, its MD5 checked against
+ * Swift's ETag), then the manifest is PUT under the key. Nothing
  * is buffered beyond {@link #SMALL_BYTES} and the I/O buffers.
  *
  * <p>Atomic in the {@link BlobStore} sense: the key changes only with the final PUT (plain object,
