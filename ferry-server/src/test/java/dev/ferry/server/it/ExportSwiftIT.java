@@ -310,6 +310,41 @@ class ExportSwiftIT {
     }
 
     @Test
+    void imagesKeptInSwiftAreStagedAndExported() throws Exception {
+        TestServer main = ferry;
+        ferry = new TestServer(Files.createDirectories(dir.resolve("ferry-swiftstore")),
+                "jdbc:h2:mem:exportswiftstore;DB_CLOSE_DELAY=-1",
+                Map.of("import.profile", "rackspace", "store.type", "swift",
+                        "swift.container", "ferry-images-" + UUID.randomUUID().toString().substring(0, 8),
+                        "swift.auth_url", Saio.AUTH_URL.toString(), "swift.user", Saio.OPERATOR,
+                        "swift.key", Saio.OPERATOR_KEY, "swift.segment_bytes", Integer.toString(1 << 20)),
+                Clock.systemUTC());
+        try {
+            for (String format : List.of("qcow2", "vhd")) {
+                byte[] original = format.equals("qcow2") ? qcow2 : vhd;
+                String image = upload(Saio.PROJECT, format, original);
+                String container = newContainer(project);
+                JsonNode task = export(Saio.PROJECT, image, container);
+                assertThat(task.get("status").asString()).as(task.toString()).isEqualTo("success");
+                byte[] exported = download(project, container + "/" + image + ".vhd");
+                if (format.equals("vhd")) {
+                    assertThat(sha512(exported)).isEqualTo(sha512(original));
+                } else {
+                    byte[] before = virtualDisk(original, "orig");
+                    assertThat(sha512(java.util.Arrays.copyOf(virtualDisk(exported, "exp"), before.length)))
+                            .isEqualTo(sha512(before));
+                }
+            }
+            try (Stream<Path> staging = Files.list(dir.resolve("ferry-swiftstore/staging"))) {
+                assertThat(staging.toList()).isEmpty();
+            }
+        } finally {
+            ferry.close();
+            ferry = main;
+        }
+    }
+
+    @Test
     void oneImageCanBeExportedIntoTwoContainers() throws Exception {
         String original = upload(Saio.PROJECT, "raw", raw);
         String first = newContainer(project);
