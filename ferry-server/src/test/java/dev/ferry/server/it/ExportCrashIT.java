@@ -95,6 +95,7 @@ class ExportCrashIT {
         Path data = work.resolve("data");
         String imageId;
         String taskId;
+        JsonNode during;
         ServerProcess first = ServerProcess.start("export-first", work, data, config);
         try {
             ServerProcess.Reply imported = first.postJson("/v2/tasks", "{\"type\": \"import\", \"input\": "
@@ -112,6 +113,7 @@ class ExportCrashIT {
             String firstSegment = imageId + ".vhd-" + taskId + "-1/00000000";
             await("the first attempt's upload to begin").atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(20)).until(() -> names(swift, exports).contains(firstSegment));
+            during = first.get("/v2/tasks/" + taskId).json();
             first.kill();
         } finally {
             first.close();
@@ -120,6 +122,10 @@ class ExportCrashIT {
         assumeTrue(!afterKill.contains(imageId + ".vhd"), "the upload finished before the kill: nothing to retry");
         String attempt1 = imageId + ".vhd-" + taskId + "-1/";
         assertThat(afterKill).isNotEmpty().allMatch(n -> n.startsWith(attempt1));
+        // while uploading, the task shows its progress against the size of the .vhd
+        assertThat(during.get("status").asString()).isEqualTo("processing");
+        assertThat(during.get("progress").get("bytes_total").asLong()).isEqualTo(vhd.length);
+        assertThat(during.get("progress").get("bytes_done").asLong()).isBetween(0L, (long) vhd.length - 1);
         return new Crashed(swift, data, exports, imageId, taskId, vhd);
     }
 
