@@ -31,14 +31,14 @@ trap cleanup EXIT
 # Run a copy, so that editing the sources meanwhile cannot trigger a rebuild inside a timing.
 . "$here/.mvn/select-jdk.sh"
 cp "$here/ferry-server/target/ferry.jar" "$work/ferry.jar"
-# JVM options as the ./ferry launcher uses them for a short-lived command: the serial GC and, on
+# JVM options as the ./ferry launcher uses them for a short-lived command: the serial GC, C1 only and, on
 # JDK 25+, an AOT cache (else a class-data-sharing archive) of ferry's classes, made once, untimed,
 # by a conversion of a small image. The heap stays bounded at 256 MiB. FERRY_JAVA_OPTS overrides.
 if [ -z "${FERRY_JAVA_OPTS:-}" ]; then
   small="$work/cds.qcow2"
   qemu-img create -q -f qcow2 "$small" 16M
   qemu-io -f qcow2 -c "write -P 0x5a 0 1M" "$small" >/dev/null
-  FERRY_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC"
+  FERRY_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
   major=$(ferry_java_major "$JAVA_HOME")
   if [ "$major" -ge 25 ]; then
     "$JAVA_HOME/bin/java" $FERRY_JAVA_OPTS -XX:AOTMode=record -XX:AOTConfiguration="$work/ferry.aotconf" \
