@@ -37,11 +37,11 @@ final class Jobs {
     static Map<TaskType, Job> create(ImportSources sources, BlobStore store, ImageRepository images, Clock clock,
                                      JsonMapper json, ImportPolicy policy, StagingArea staging) {
         Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
-        jobs.put(TaskType.IMPORT, new ImportJob(sources, store, images, clock, json, policy, staging));
+        ImportJob importJob = new ImportJob(sources, store, images, clock, json, policy, staging);
+        jobs.put(TaskType.IMPORT, importJob);
+        jobs.put(TaskType.API_IMAGE_IMPORT, importJob); // the interoperable import: same pipeline, existing image
         jobs.put(TaskType.EXPORT, new UnavailableJob("Export tasks need an object store (store.type=swift), "
                 + "which this server does not support yet."));
-        jobs.put(TaskType.API_IMAGE_IMPORT, new UnavailableJob("api_image_import tasks are run by the "
-                + "interoperable image import API (POST /v2/images/{id}/import), which this server does not offer."));
         return jobs;
     }
 
