@@ -268,6 +268,15 @@ abstract class ImageImportContract {
     }
 
     @Test
+    void deletingAStagedImageRemovesItsStagedData() throws IOException {
+        String id = queuedImage("raw");
+        assertThat(stage(id, raw, false, "application/octet-stream").statusCode()).isEqualTo(204);
+        assertThat(filesNamed("staging-" + id)).isEqualTo(1);
+        assertThat(server.send("DELETE", "/v2/images/" + id, null).status()).isEqualTo(204);
+        assertThat(filesNamed("staging-" + id)).isZero();
+    }
+
+    @Test
     void glanceDirectNeedsStagedData() {
         String id = queuedImage("raw");
         Reply r = importImage(id, "{\"method\": {\"name\": \"glance-direct\"}}", "Accept", "application/json");
