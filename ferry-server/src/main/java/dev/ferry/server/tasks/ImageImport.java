@@ -89,25 +89,33 @@ final class ImageImport {
                     + " (status " + image.status() + ", import lock " + image.properties().get(LOCK) + "); aborting.");
         }
         ExistingImage target = new ExistingImage(image, name.equals(GLANCE_DIRECT));
-        try {
-            Optional<DiskFormat> claimed = claimed(image.diskFormat());
-            return switch (name) {
-                case GLANCE_DIRECT -> new ImportJob.Plan("the data staged for image " + imageId, () -> staged(id),
-                        claimed, null, target);
-                case WEB_DOWNLOAD -> {
-                    String uri = method.path("uri").isString() ? method.get("uri").asString() : "";
-                    String lower = uri.toLowerCase(Locale.ROOT);
-                    if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
-                        throw new JobFailedException("URI for web-download does not pass filtering: " + uri);
-                    }
-                    ImportSources.Location location = sources.locate(uri);
-                    yield new ImportJob.Plan(uri, () -> sources.open(location, task.owner()), claimed, null, target);
+        Optional<DiskFormat> claimed = claimed(image.diskFormat());
+        return switch (name) {
+            case GLANCE_DIRECT -> new ImportJob.Plan("the data staged for image " + imageId, () -> staged(id),
+                    claimed, null, target);
+            case WEB_DOWNLOAD -> {
+                String uri = method.path("uri").isString() ? method.get("uri").asString() : "";
+                String lower = uri.toLowerCase(Locale.ROOT);
+                if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+                    throw new JobFailedException("URI for web-download does not pass filtering: " + uri);
                 }
-                default -> throw new JobFailedException("Unknown import method name '" + name + "'.");
-            };
-        } catch (JobFailedException e) {
-            target.failed(task, e.getMessage());
-            throw e;
+                ImportSources.Location location = sources.locate(uri);
+                yield new ImportJob.Plan(uri, () -> sources.open(location, task.owner()), claimed, null, target);
+            }
+            default -> throw new JobFailedException("Unknown import method name '" + name + "'.");
+        };
+    }
+
+    /** The task failed (recorded): free its image if it still holds it. */
+    void failed(Task task) {
+        String imageId = task.imageId();
+        if (imageId == null || !UUID_TEXT.matcher(imageId).matches()) {
+            return;
+        }
+        try {
+            images.find(UUID.fromString(imageId)).ifPresent(i -> new ExistingImage(i, true).revert(task.id().toString()));
+        } catch (RuntimeException e) {
+            LOG.warn("could not revert image {} after task {} failed: {}", imageId, task.id(), e.toString());
         }
     }
 
@@ -190,11 +198,6 @@ final class ImageImport {
                         + " (status " + current.status() + "); aborting.");
             }
             return current;
-        }
-
-        @Override
-        public void failed(Task task, String message) {
-            revert(task.id().toString());
         }
 
         /** importing → queued without the lock, as Glance's flow reverts; the staged data goes too. */

@@ -33,6 +33,8 @@ public final class ImageImportService {
 
     /** Most tasks shown for one image. */
     static final int MAX_IMAGE_TASKS = 100;
+    /** Longest task input kept (the request body is kept in it, as Glance does). */
+    static final int MAX_INPUT_CHARS = 65_536;
 
     private final ImageService images;
     private final ImageRepository imageRepository;
@@ -97,9 +99,14 @@ public final class ImageImportService {
         input.put("image_id", image.id().toString());
         input.set("import_req", body);
         input.putArray("backend").addNull(); // Glance's stores list without multistore: [None]
+        String inputText = json.writeValueAsString(input);
+        if (inputText.length() > MAX_INPUT_CHARS) {
+            throw new ImageRequestException(ImageRequestException.Kind.TOO_LARGE, "The import request is longer than "
+                    + MAX_INPUT_CHARS + " characters.");
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Task task = new Task(UUID.randomUUID(), TaskType.API_IMAGE_IMPORT, TaskStatus.PENDING, who.projectId(),
-                json.writeValueAsString(input), null, "", now, now, null, requestId, who.userId(),
+                inputText, null, "", now, now, null, requestId, who.userId(),
                 image.id().toString(), null, 0);
         boolean started = imageRepository.inTransaction(h -> {
             Optional<Image> current = imageRepository.findForUpdate(h, image.id());

@@ -82,13 +82,14 @@ public final class ImportJob implements Job {
     @Override
     public void run(Task task, JobContext context) throws JobFailedException, InterruptedException {
         Plan plan = task.type() == TaskType.API_IMAGE_IMPORT ? imageImport.plan(task) : plan(task);
-        try {
-            importData(task, context, plan);
-        } catch (JobFailedException | RuntimeException e) {
-            if (!context.leaseLost()) {
-                plan.target().failed(task, e.getMessage());
-            }
-            throw e;
+        importData(task, context, plan);
+    }
+
+    /** An interoperable import that failed puts its image back to queued (Glance's revert). */
+    @Override
+    public void failed(Task task, String message) {
+        if (task.type() == TaskType.API_IMAGE_IMPORT) {
+            imageImport.failed(task);
         }
     }
 
@@ -109,10 +110,6 @@ public final class ImportJob implements Job {
     interface Target {
         /** Makes the stored blob the image's data and marks the task successful, in one transaction. */
         void commit(Task task, JobContext context, Stored stored) throws JobFailedException;
-
-        /** The task is failing with {@code message}: undo what the request did to the image (if anything). */
-        default void failed(Task task, String message) {
-        }
     }
 
     /** What the pipeline stored for the target. */
