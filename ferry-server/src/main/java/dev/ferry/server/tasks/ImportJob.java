@@ -51,6 +51,10 @@ import tools.jackson.databind.node.ObjectNode;
  * conversion is needed the staged file itself becomes the blob ({@link BlobStore#putFile}: a
  * rename for the file store) with the digests of the download; otherwise the converter writes a
  * second staging file, which is digested and moved into the store. See docs/import.md.
+ *
+ * <p>The same job runs the interoperable import's {@code api_image_import} tasks
+ * ({@link ImageImport}): only the {@link Plan} differs, its source being the staged data or the
+ * web-download URL and its {@link Target} the existing image (docs/images-api.md).
  */
 public final class ImportJob implements Job {
 
