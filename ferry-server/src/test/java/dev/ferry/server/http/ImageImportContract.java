@@ -337,6 +337,30 @@ abstract class ImageImportContract {
     }
 
     @Test
+    void anImageDeletedDuringItsImportFailsTheTaskAndKeepsNoData() throws Exception {
+        String id = queuedImage("raw");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            String uri = data.gate("/gated.raw", raw, release);
+            assertThat(importImage(id, "{\"method\": {\"name\": \"web-download\", \"uri\": \"" + uri + "\"}}").status())
+                    .isEqualTo(202);
+            String taskId = onlyTask(id).get("id").asString();
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.get("/v2/tasks/" + taskId).json()
+                    .get("status").asString(), s -> s.equals("processing"));
+            assertThat(server.send("DELETE", "/v2/images/" + id, null).status()).isEqualTo(204);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.get("/v2/tasks/" + taskId).json()
+                    .get("status").asString(), s -> s.equals("failure"));
+            assertThat(server.get("/v2/tasks/" + taskId).json().get("message").asString())
+                    .isEqualTo("Image " + id + " has been deleted, aborting import.");
+            assertThat(filesNamed("task-" + taskId)).isZero();
+            assertThat(server.get("/v2/images/" + id).status()).isEqualTo(404);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void webDownloadUrlsAreFilteredAtRequestTime() {
         String id = queuedImage("raw");
         for (String uri : new String[] {"ftp://127.0.0.1/x.raw", "file:///etc/passwd",
@@ -410,6 +434,25 @@ abstract class ImageImportContract {
         assertThat(server.get("/v2/tasks/" + taskId).json().get("message").asString())
                 .contains("is not being imported by task " + taskId);
         assertThat(image(id).get("status").asString()).isEqualTo("queued");
+    }
+
+    @Test
+    void theOutputFormatConvertsAndTheImageSaysSo() {
+        try (TestServer converting = new TestServer(dir.resolve("to-raw"), databaseUrl(dir.resolve("to-raw")),
+                Map.of("import.output_format", "raw", "url.allowed_hosts", "127.0.0.1", "url.allowed_ports",
+                        Integer.toString(data.port())), Clock.systemUTC())) {
+            String id = converting.postJson("/v2/images", "{\"name\": \"q\", \"disk_format\": \"qcow2\", "
+                    + "\"container_format\": \"bare\"}").json().get("id").asString();
+            assertThat(converting.postJson("/v2/images/" + id + "/import", "{\"method\": {\"name\": \"web-download\", "
+                    + "\"uri\": \"" + data.serve("/to-raw.qcow2", qcow2) + "\"}}").status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    converting.get("/v2/images/" + id).json().get("status").asString(), s -> s.equals("active"));
+            JsonNode active = converting.get("/v2/images/" + id).json();
+            assertThat(active.get("disk_format").asString()).isEqualTo("raw");
+            assertThat(active.get("size").asLong()).isEqualTo(raw.length);
+            assertThat(active.get("checksum").asString()).isEqualTo(hex("MD5", raw));
+            assertThat(active.get("os_hash_value").asString()).isEqualTo(hex("SHA-512", raw));
+        }
     }
 
     @Test
