@@ -319,6 +319,15 @@ abstract class ImageImportContract {
         assertThat(task.get("input").get("import_req").get("method").get("uri").asString()).endsWith("/disk.raw");
         assertThat(importImage(id, "{\"method\": {\"name\": \"web-download\", \"uri\": \""
                 + data.url("/disk.raw") + "\"}}").status()).isEqualTo(409);
+        // the os_glance_* properties the import left do not stand in the way of a later PATCH
+        Reply patched = server.send("PATCH", "/v2/images/" + id, "[{\"op\": \"replace\", \"path\": \"/name\", "
+                + "\"value\": \"renamed\"}]", "Content-Type", "application/openstack-images-v2.1-json-patch");
+        assertThat(patched.status()).as(patched.raw().body()).isEqualTo(200);
+        assertThat(patched.json().get("name").asString()).isEqualTo("renamed");
+        assertThat(patched.json().get("os_glance_failed_import").asString()).isEmpty();
+        Reply reserved = server.send("PATCH", "/v2/images/" + id, "[{\"op\": \"remove\", \"path\": "
+                + "\"/os_glance_failed_import\"}]", "Content-Type", "application/openstack-images-v2.1-json-patch");
+        assertThat(reserved.status()).isEqualTo(403);
     }
 
     @Test
