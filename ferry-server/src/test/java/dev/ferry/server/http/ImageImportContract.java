@@ -395,6 +395,11 @@ abstract class ImageImportContract {
             {"{}", "Import request requires a 'method' field."},
             {"{\"method\": {}}", "Import request requires a 'name' field."},
             {"{\"method\": {\"name\": \"foo\"}}", "Unknown import method name 'foo'."},
+            {"[]", "Import request requires a 'method' field."},
+            {"{\"method\": \"glance-direct\"}", "Import request requires a 'name' field."},
+            {"{\"method\": {\"name\": 5}}", "Unknown import method name '5'."},
+            {"{\"method\": {\"name\": \"" + "x".repeat(5000) + "\"}}", "Unknown import method name '"
+                + "x".repeat(255) + "...'."},
             {"{\"method\": {\"name\": \"copy-image\"}}", "Unknown import method name 'copy-image'."},
             {"{\"method\": {\"name\": \"web-download\", \"uri\": \"http://127.0.0.1/x\"}, \"all_stores\": \"yes\"}",
                 "'all_stores' must be boolean value only"},
