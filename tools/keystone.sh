@@ -5,6 +5,11 @@
 #   tools/keystone.sh stop    stop the uwsgi process this script started (its recorded PID only)
 #   tools/keystone.sh env     print the URL and credentials as shell assignments
 #   tools/keystone.sh tempest print a tempest.conf fragment for this Keystone (a starting point)
+#   tools/keystone.sh object-store URL
+#                             register Swift (service type object-store) at URL, e.g.
+#                             http://127.0.0.1:18281/v1/KEY_%(project_id)s, and give the ferry user
+#                             the ResellerAdmin role (Swift's keystoneauth reseller admin) in project
+#                             service, so that Ferry reaches every project's account (idempotent)
 #
 # Keystone runs as Debian's WSGI app /usr/bin/keystone-wsgi-public under uwsgi (python3 plugin),
 # one process and one thread: its database is sqlite, in WAL mode, and a second writer would hit
@@ -105,12 +110,13 @@ serve() {
   return 1
 }
 
-# Get-or-create through the REST API with the admin token (no openstackclient needed).
-provision() {
-  [ -f "$STATE/provisioned" ] && [ "$(cat "$STATE/provisioned")" = "$IMAGE_URL" ] && return 0
-  python3 - "$URL" "$IMAGE_URL" <<'PY'
-import json, sys, urllib.request, urllib.error
-url, image_url = sys.argv[1], sys.argv[2]
+# Keystone's admin API through its REST interface with the admin token (no openstackclient needed):
+#   admin_api users IMAGE_URL         users, projects, roles and the image service (get-or-create)
+#   admin_api object-store STORE_URL  Swift in the catalog, ResellerAdmin for the ferry user
+admin_api() {
+  python3 - "$URL" "$1" "$2" <<'PY'
+import json, sys, urllib.request
+url, action, service_url = sys.argv[1], sys.argv[2], sys.argv[3]
 
 def call(method, path, body=None, token=None):
     req = urllib.request.Request(url + path, method=method,
@@ -128,49 +134,64 @@ headers, _ = call("POST", "/auth/tokens", {"auth": {
     "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}})
 tok = headers["X-Subject-Token"]
 
-def find(kind, name):
-    _, body = call("GET", "/%s?name=%s" % (kind, name), token=tok)
-    items = body[kind]
-    return items[0]["id"] if items else None
-
 def ensure(kind, name, extra):
-    found = find(kind, name)
-    if found:
-        return found
+    _, body = call("GET", "/%s?name=%s" % (kind, name), token=tok)
+    if body[kind]:
+        return body[kind][0]["id"]
     _, body = call("POST", "/" + kind, {kind[:-1]: dict(name=name, **extra)}, token=tok)
     return body[kind[:-1]]["id"]
 
-roles = {r: ensure("roles", r, {}) for r in ("admin", "member", "reader", "service")}
+def grant(user_id, project_id, role_id):
+    call("PUT", "/projects/%s/users/%s/roles/%s" % (project_id, user_id, role_id), token=tok)
+
+def service(kind, name, endpoint_url):
+    """The service of this type with public/internal/admin endpoints at endpoint_url."""
+    _, body = call("GET", "/services?type=" + kind, token=tok)
+    if body["services"]:
+        sid = body["services"][0]["id"]
+    else:
+        _, s = call("POST", "/services", {"service": {"type": kind, "name": name}}, token=tok)
+        sid = s["service"]["id"]
+    _, body = call("GET", "/endpoints?service_id=" + sid, token=tok)
+    have = {e["interface"]: e for e in body["endpoints"]}
+    for iface in ("public", "internal", "admin"):
+        e = have.get(iface)
+        if e is None:
+            call("POST", "/endpoints", {"endpoint": {"service_id": sid, "interface": iface,
+                                                     "region_id": "RegionOne", "url": endpoint_url}}, token=tok)
+        elif e["url"] != endpoint_url:
+            call("PATCH", "/endpoints/" + e["id"], {"endpoint": {"url": endpoint_url}}, token=tok)
+
 projects = {p: ensure("projects", p, {"domain_id": "default"}) for p in ("service", "demo", "alt")}
-
-def user(name, password, project, role_names):
-    uid = ensure("users", name, {"domain_id": "default", "password": password,
-                                 "default_project_id": projects[project]})
-    for r in role_names:
-        call("PUT", "/projects/%s/users/%s/roles/%s" % (projects[project], uid, roles[r]), token=tok)
-
-user("ferry", "ferry-service", "service", ["service", "admin"])
-user("demo-member", "demo", "demo", ["member"])
-user("demo-reader", "demo", "demo", ["reader"])
-user("alt-member", "alt", "alt", ["member"])
-
-_, body = call("GET", "/services?type=image", token=tok)
-if body["services"]:
-    sid = body["services"][0]["id"]
+if action == "users":
+    roles = {r: ensure("roles", r, {}) for r in ("admin", "member", "reader", "service")}
+    for name, password, project, role_names in (
+            ("ferry", "ferry-service", "service", ["service", "admin"]),
+            ("demo-member", "demo", "demo", ["member"]),
+            ("demo-reader", "demo", "demo", ["reader"]),
+            ("alt-member", "alt", "alt", ["member"])):
+        uid = ensure("users", name, {"domain_id": "default", "password": password,
+                                     "default_project_id": projects[project]})
+        for r in role_names:
+            grant(uid, projects[project], roles[r])
+    service("image", "ferry", service_url)
 else:
-    _, s = call("POST", "/services", {"service": {"type": "image", "name": "ferry"}}, token=tok)
-    sid = s["service"]["id"]
-_, body = call("GET", "/endpoints?service_id=" + sid, token=tok)
-have = {e["interface"]: e for e in body["endpoints"]}
-for iface in ("public", "internal", "admin"):
-    e = have.get(iface)
-    if e is None:
-        call("POST", "/endpoints", {"endpoint": {"service_id": sid, "interface": iface,
-                                                 "region_id": "RegionOne", "url": image_url}}, token=tok)
-    elif e["url"] != image_url:
-        call("PATCH", "/endpoints/" + e["id"], {"endpoint": {"url": image_url}}, token=tok)
+    _, body = call("GET", "/users?name=ferry", token=tok)
+    grant(body["users"][0]["id"], projects["service"], ensure("roles", "ResellerAdmin", {}))
+    service("object-store", "swift", service_url)
 PY
+}
+
+provision() {
+  [ -f "$STATE/provisioned" ] && [ "$(cat "$STATE/provisioned")" = "$IMAGE_URL" ] && return 0
+  admin_api users "$IMAGE_URL"
   printf '%s' "$IMAGE_URL" > "$STATE/provisioned"
+}
+
+# Swift in the catalog and the reseller-admin role for Ferry's service user (Keystone must be up).
+object_store() {
+  admin_api object-store "$1"
+  echo "keystone.sh: object-store $1 registered; ferry has ResellerAdmin in project service"
 }
 
 print_env() {
@@ -238,5 +259,9 @@ case "${1:-}" in
   stop) stop ;;
   env) print_env ;;
   tempest) print_tempest ;;
-  *) echo "usage: $0 start|stop|env|tempest" >&2; exit 2 ;;
+  object-store)
+    [ -n "${2:-}" ] || { echo "usage: $0 object-store URL" >&2; exit 2; }
+    running || { echo "keystone.sh: keystone is not running (start it first)" >&2; exit 1; }
+    object_store "$2" ;;
+  *) echo "usage: $0 start|stop|env|tempest|object-store URL" >&2; exit 2 ;;
 esac

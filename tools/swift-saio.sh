@@ -11,6 +11,11 @@
 #   SAIO_ROOT (<repo>/target/saio)  data (srv/), rings (etc/), configs (conf/), run/*.pid, log/
 #   SAIO_PORT (18181)               proxy: Swift API, /auth/v1.0, S3 API. The four back-end
 #                                   servers use SAIO_PORT+1..+4 (object, container, account, memcached)
+#   SAIO_KEYSTONE_URL (unset)       a Keystone v3 URL (tools/keystone.sh): adds authtoken + keystoneauth
+#                                   (reseller prefix KEY_, operator roles admin/member, reseller admin
+#                                   role ResellerAdmin) next to tempauth, so an account KEY_<project id>
+#                                   is reached with a Keystone token; the proxy validates tokens as
+#                                   Keystone's admin (a test setup)
 #
 # Accounts (tempauth, reseller prefix AUTH_):
 #   ferry:operator / operator-key   .reseller_admin: may use any account (Ferry's operator credentials)
@@ -26,6 +31,7 @@ mkdir -p "$ROOT"
 ROOT="$(cd "$ROOT" && pwd)"
 IP=127.0.0.1
 PORT="${SAIO_PORT:-18181}"
+KEYSTONE="${SAIO_KEYSTONE_URL:-}"
 OBJ_PORT=$((PORT + 1)); CONT_PORT=$((PORT + 2)); ACCT_PORT=$((PORT + 3)); MC_PORT=$((PORT + 4))
 CONF="$ROOT/conf"; RUN="$ROOT/run"; LOGS="$ROOT/log"; RINGS="$ROOT/etc"; DEVICES="$ROOT/srv"
 DAEMONS="memcached account-server container-server object-server proxy-server"
@@ -51,6 +57,7 @@ swift-saio up at http://$IP:$PORT (root $ROOT)
               proj1:user/user1-key -> http://$IP:$PORT/v1/AUTH_proj1, proj2:user/user2-key -> AUTH_proj2
   S3        : http://$IP:$PORT region us-east-1 path-style, access ferry:operator secret operator-key
 EOF
+  [ -z "$KEYSTONE" ] || echo "  Keystone  : tokens of $KEYSTONE for accounts http://$IP:$PORT/v1/KEY_<project id>"
 }
 
 do_stop() {
@@ -78,7 +85,9 @@ install_packages() {
   local missing=() p
   # swift ships the common code; python3-swift (a dependency) includes the s3api and tempauth
   # middlewares (swift/common/middleware/s3api) in Debian's 2.30 packages.
-  for p in swift swift-proxy swift-account swift-container swift-object python3-swift memcached curl iproute2; do
+  local wanted="swift swift-proxy swift-account swift-container swift-object python3-swift memcached curl iproute2"
+  [ -z "$KEYSTONE" ] || wanted="$wanted python3-keystonemiddleware"
+  for p in $wanted; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -153,8 +162,10 @@ user = $me
 swift_dir = $RINGS
 log_name = proxy-server
 [pipeline:main]
-# s3api before tempauth (it turns S3 signatures into a tempauth identity), slo after both
-pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats s3api tempauth copy slo dlo proxy-logging proxy-server
+# s3api before tempauth (it turns S3 signatures into a tempauth identity), slo after both;
+# with Keystone, keystoneauth (KEY_ accounts) comes before tempauth (AUTH_ accounts), which then
+# leaves the authorization keystoneauth set for accounts that are not its own
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats s3api ${KEYSTONE:+authtoken keystoneauth }tempauth copy slo dlo proxy-logging proxy-server
 [app:proxy-server]
 use = egg:swift#proxy
 account_autocreate = true
@@ -190,6 +201,25 @@ use = egg:swift#proxy_logging
 use = egg:swift#listing_formats
 [filter:copy]
 use = egg:swift#copy
+EOF
+  [ -z "$KEYSTONE" ] || cat >> "$CONF/proxy-server.conf" <<EOF
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+www_authenticate_uri = $KEYSTONE
+auth_url = $KEYSTONE
+auth_type = password
+username = admin
+password = admin
+project_name = admin
+user_domain_id = default
+project_domain_id = default
+delay_auth_decision = True
+memcached_servers = $IP:$MC_PORT
+[filter:keystoneauth]
+use = egg:swift#keystoneauth
+reseller_prefix = KEY_
+operator_roles = admin, member
+reseller_admin_role = ResellerAdmin
 EOF
 }
 

@@ -1,7 +1,9 @@
 package dev.ferry.server;
 
 import dev.ferry.server.config.FerryConfig;
+import dev.ferry.server.objectstorage.KeystoneV3Auth;
 import dev.ferry.server.objectstorage.S3Clients;
+import dev.ferry.server.objectstorage.SwiftAuth;
 import dev.ferry.server.objectstorage.SwiftClient;
 import dev.ferry.server.objectstorage.TempAuthV1;
 import dev.ferry.server.sources.S3Source;
@@ -98,10 +100,19 @@ final class ObjectStorage {
     private static SwiftClient swiftClient(FerryConfig config, List<AutoCloseable> closeables) {
         FerryConfig.Swift swift = config.store().swift();
         Duration connect = config.url().connectTimeout();
-        SwiftClient client = new SwiftClient(new TempAuthV1(swift.authUrl(), swift.user(), swift.key(), connect.plusSeconds(20)),
-                connect, config.url().readTimeout());
+        SwiftClient client = new SwiftClient(swiftAuth(swift, connect.plusSeconds(20)), connect, config.url().readTimeout());
         closeables.add(client);
         return client;
+    }
+
+    /** Keystone v3 when the auth URL ends in {@code /v3} ({@code swift.user} = {@code project:user}), else auth v1.0. */
+    private static SwiftAuth swiftAuth(FerryConfig.Swift swift, Duration timeout) {
+        if (swift.keystone()) {
+            int colon = swift.user().indexOf(':');
+            return new KeystoneV3Auth(swift.authUrl(), swift.user().substring(0, colon), swift.user().substring(colon + 1),
+                    swift.key(), swift.endpointInterface(), timeout);
+        }
+        return new TempAuthV1(swift.authUrl(), swift.user(), swift.key(), timeout);
     }
 
     private static S3Client s3Client(FerryConfig config, List<AutoCloseable> closeables) {

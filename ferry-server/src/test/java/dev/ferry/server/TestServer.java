@@ -86,6 +86,15 @@ public final class TestServer implements AutoCloseable {
         return send("POST", path, body, all);
     }
 
+    /** Waits up to {@code limit} for the task to reach success or failure; returns its last body. */
+    public JsonNode awaitTask(String id, Duration limit, String... headers) {
+        org.awaitility.Awaitility.await().atMost(limit).until(() -> {
+            String s = get("/v2/tasks/" + id, headers).json().path("status").asString("");
+            return s.equals("success") || s.equals("failure");
+        });
+        return get("/v2/tasks/" + id, headers).json();
+    }
+
     @Override
     public void close() {
         server.close();

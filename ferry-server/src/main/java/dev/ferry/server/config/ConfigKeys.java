@@ -52,6 +52,7 @@ public final class ConfigKeys {
         d.put("swift.reseller_prefix", "AUTH_");
         d.put("swift.container", "ferry-images");
         d.put("swift.segment_bytes", "1073741824");
+        d.put("swift.interface", "public");
         d.put("s3.endpoint", "");
         d.put("s3.region", "");
         d.put("s3.access_key", "");

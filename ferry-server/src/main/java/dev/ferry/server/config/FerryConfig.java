@@ -40,13 +40,24 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
     public record Store(String type, Path fileRoot, Swift swift, S3 s3) {
     }
 
-    /** Swift (auth v1.0) as the operator: {@code authUrl} null when not configured. */
+    /**
+     * Swift as the operator: {@code authUrl} null when not configured. An auth URL whose path ends
+     * in {@code /v3} is Keystone (then {@code user} is {@code project:user} and {@code endpointInterface}
+     * picks the catalog's object-store endpoint); any other is auth v1.0.
+     */
     public record Swift(java.net.URI authUrl, String user, String key, String resellerPrefix, String container,
-                        long segmentBytes) {
+                        long segmentBytes, String endpointInterface) {
+        /** Whether the auth URL names Keystone v3 (its path ends in {@code /v3}) rather than auth v1.0. */
+        public boolean keystone() {
+            String path = authUrl == null || authUrl.getPath() == null ? "" : authUrl.getPath();
+            return path.endsWith("/v3") || path.endsWith("/v3/");
+        }
+
         @Override
         public String toString() {
             return "Swift[authUrl=" + authUrl + ", user=" + user + ", resellerPrefix=" + resellerPrefix
-                    + ", container=" + container + ", segmentBytes=" + segmentBytes + "]";
+                    + ", container=" + container + ", segmentBytes=" + segmentBytes
+                    + ", interface=" + endpointInterface + "]";
         }
     }
 
@@ -140,11 +151,15 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
         String storeType = r.oneOf("store.type", "file", "swift", "s3");
         Swift swift = new Swift(r.httpUrl("swift.auth_url"), r.str("swift.user"), r.str("swift.key"),
                 r.str("swift.reseller_prefix"), r.str("swift.container"),
-                r.longIn("swift.segment_bytes", 1 << 20, 5L << 30));
+                r.longIn("swift.segment_bytes", 1 << 20, 5L << 30), r.oneOf("swift.interface", "public", "internal", "admin"));
         S3 s3 = new S3(r.httpUrl("s3.endpoint"), r.str("s3.region"), r.str("s3.access_key"), r.str("s3.secret_key"),
                 r.str("s3.bucket"), r.longIn("s3.part_bytes", 5L << 20, 512L << 20));
         if (storeType.equals("swift") && (swift.authUrl() == null || swift.user().isEmpty() || swift.key().isEmpty())) {
             throw new ConfigException("store.type=swift needs swift.auth_url, swift.user and swift.key");
+        }
+        if (swift.keystone()
+                && (swift.user().indexOf(':') <= 0 || swift.user().indexOf(':') == swift.user().length() - 1)) {
+            throw new ConfigException("swift.auth_url is Keystone v3: swift.user must be project:user, not " + swift.user());
         }
         if (storeType.equals("s3") && (s3.bucket().isEmpty() || s3.accessKey().isEmpty() || s3.secretKey().isEmpty())) {
             throw new ConfigException("store.type=s3 needs s3.bucket, s3.access_key and s3.secret_key");

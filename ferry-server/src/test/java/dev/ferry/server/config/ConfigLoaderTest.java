@@ -128,4 +128,19 @@ class ConfigLoaderTest {
         assertThat(c.store().s3().partBytes()).isEqualTo(64L << 20);
         assertThat(c.store().s3().endpoint()).isNull();
     }
+
+    @Test
+    void aKeystoneSwiftAuthUrlNeedsAProjectScopedUser() {
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("swift.auth_url", "http://127.0.0.1:18181/auth/v1.0"))
+                .config().store().swift().keystone()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("swift.auth_url", "http://127.0.0.1:5000/v3",
+                "swift.user", "ferry"))).isInstanceOf(ConfigException.class).hasMessageContaining("project:user");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("swift.auth_url", "http://127.0.0.1:5000/v3",
+                "swift.user", "service:ferry", "swift.interface", "private"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("swift.interface");
+        FerryConfig.Swift s = ConfigLoader.load(null, Map.of(), Map.of("swift.auth_url", "http://127.0.0.1:5000/v3/",
+                "swift.user", "service:ferry", "swift.interface", "internal")).config().store().swift();
+        assertThat(s.keystone()).isTrue();
+        assertThat(s.endpointInterface()).isEqualTo("internal");
+    }
 }

@@ -65,13 +65,20 @@ final class KeystoneFixture {
 
     /** Runs the script with extra environment, e.g. {@code FERRY_IMAGE_URL} for the catalog. */
     static boolean script(String action, java.util.Map<String, String> env) {
+        return script(java.util.List.of(action), env);
+    }
+
+    /** Runs the script with arguments, e.g. {@code object-store URL}. */
+    static boolean script(java.util.List<String> args, java.util.Map<String, String> env) {
         Path script = findScript();
         if (script == null) {
             System.err.println("tools/keystone.sh not found above " + Path.of("").toAbsolutePath());
             return false;
         }
         try {
-            ProcessBuilder b = new ProcessBuilder("bash", script.toString(), action).redirectErrorStream(true)
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", script.toString()));
+            command.addAll(args);
+            ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT);
             b.environment().putAll(env);
             Process p = b.start();

@@ -1,7 +1,6 @@
 package dev.ferry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ferry.format.VhdCode;
 import dev.ferry.format.convert.TargetFormat;
@@ -74,12 +73,7 @@ class RackspaceSwiftIT {
                 + "\", \"import_from_format\": \"vhd\", \"image_properties\": {\"name\": \"from-swift\"}}}",
                 "X-Tenant-Id", Saio.PROJECT, "X-Roles", "admin");
         assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
-        String id = r.json().get("id").asString();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            String s = ferry.get("/v2/tasks/" + id).json().get("status").asString();
-            return s.equals("success") || s.equals("failure");
-        });
-        return ferry.get("/v2/tasks/" + id).json();
+        return ferry.awaitTask(r.json().get("id").asString(), Duration.ofSeconds(60));
     }
 
     @Test

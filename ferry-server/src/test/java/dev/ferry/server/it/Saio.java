@@ -10,7 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,26 +36,43 @@ public final class Saio {
     public static final String PROJECT_KEY = "user1-key";
     public static final String OTHER_PROJECT = "proj2";
 
-    private static String failure;
-    private static boolean ready;
+    /** The second SAIO, whose proxy also takes Keystone tokens for {@code KEY_<project id>} accounts. */
+    public static final int KEYSTONE_PORT = PORT + 100;
+
+    private record Setup(int port, String root, String keystoneUrl) {
+    }
+
+    private static final Map<Setup, String> FAILURES = new HashMap<>();
+    private static final Set<Setup> READY = new HashSet<>();
 
     private Saio() {
     }
 
     /** Starts the SAIO if needed; skips the calling test (JUnit assumption) if that is impossible. */
-    public static synchronized void require() {
-        if (!ready && failure == null) {
+    public static void require() {
+        require(new Setup(PORT, System.getProperty("ferry.saio.root", ""), ""));
+    }
+
+    /**
+     * Starts a second SAIO on {@link #KEYSTONE_PORT} (its own root under target/) whose proxy
+     * validates tokens of the Keystone at {@code keystoneUrl} (swift-saio.sh's SAIO_KEYSTONE_URL).
+     */
+    public static void requireWithKeystone(String keystoneUrl) {
+        require(new Setup(KEYSTONE_PORT, Path.of("target/saio-keystone").toAbsolutePath().toString(), keystoneUrl));
+    }
+
+    private static synchronized void require(Setup setup) {
+        if (!READY.contains(setup) && !FAILURES.containsKey(setup)) {
             try {
-                start();
-                ready = true;
+                start(setup);
+                READY.add(setup);
             } catch (IOException | InterruptedException | RuntimeException e) {
-                failure = e.getMessage();
-            }
-            if (failure != null) {
+                FAILURES.put(setup, String.valueOf(e.getMessage()));
                 System.err.println("\n*** SWIFT SAIO UNAVAILABLE: Swift/S3 integration tests are SKIPPED ***\n*** "
-                        + failure + "\n");
+                        + e.getMessage() + "\n");
             }
         }
+        String failure = FAILURES.get(setup);
         if (failure != null && Boolean.getBoolean("ferry.saio.required")) {
             throw new IllegalStateException("Swift SAIO required (ferry.saio.required=true) but unavailable: " + failure);
         }
@@ -68,37 +89,39 @@ public final class Saio {
                 Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 
-    private static void start() throws IOException, InterruptedException {
+    private static void start(Setup setup) throws IOException, InterruptedException {
         Path script = findScript();
-        String root = System.getProperty("ferry.saio.root", ""); // empty: the script's default, <repo>/target/saio
-        if (run(script, root, "status") == 0) {
+        if (run(script, setup, "status") == 0) {
             return; // someone else's (or an earlier run's): use it, do not stop it
         }
         Path log = Files.createTempFile("swift-saio", ".log");
-        int rc = run(script, root, "start", log);
+        int rc = run(script, setup, "start", log);
         String output = Files.readString(log, StandardCharsets.UTF_8);
         if (rc != 0) {
             throw new IOException(script + " start failed (exit " + rc + "): " + output.strip());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                run(script, root, "stop");
+                run(script, setup, "stop");
             } catch (IOException | InterruptedException e) {
                 System.err.println("could not stop the Swift SAIO: " + e);
             }
         }, "saio-stop"));
     }
 
-    private static int run(Path script, String root, String action) throws IOException, InterruptedException {
-        return run(script, root, action, null);
+    private static int run(Path script, Setup setup, String action) throws IOException, InterruptedException {
+        return run(script, setup, action, null);
     }
 
-    private static int run(Path script, String root, String action, Path log) throws IOException, InterruptedException {
+    private static int run(Path script, Setup setup, String action, Path log) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(List.of("bash", script.toString(), action));
-        if (!root.isEmpty()) {
-            pb.environment().put("SAIO_ROOT", root);
+        if (!setup.root().isEmpty()) { // empty: the script's default, <repo>/target/saio
+            pb.environment().put("SAIO_ROOT", setup.root());
         }
-        pb.environment().put("SAIO_PORT", Integer.toString(PORT));
+        if (!setup.keystoneUrl().isEmpty()) {
+            pb.environment().put("SAIO_KEYSTONE_URL", setup.keystoneUrl());
+        }
+        pb.environment().put("SAIO_PORT", Integer.toString(setup.port()));
         pb.redirectErrorStream(true);
         if (log != null) {
             pb.redirectOutput(log.toFile());
