@@ -12,9 +12,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * MD5 and SHA-512 of one sequence of bytes, each computed on its own virtual thread, so that
- * hashing costs the slower of the two digests rather than their sum and runs in parallel with the
- * thread that feeds it (a download, a store, a converter).
+ * MD5 and SHA-512 of one sequence of bytes, each computed on its own thread, so that hashing
+ * costs the slower of the two digests rather than their sum and runs in parallel with the thread
+ * that feeds it (a download, a store, a converter). Platform threads, not virtual ones: a digest
+ * that is the bottleneck never blocks, and as a virtual thread it would hold a carrier of the
+ * (core-sized) virtual thread scheduler for seconds, stalling the HTTP handlers that run there.
  *
  * <p>Bytes fed are copied into chunks from a fixed pool ({@value #POOL_SIZE} x
  * {@value #CHUNK_SIZE} bytes); each chunk goes to both digest threads and returns to the pool when
@@ -184,7 +186,7 @@ public final class DigestPair implements AutoCloseable {
         }
     }
 
-    /** One digest on one virtual thread, fed by its own bounded queue. */
+    /** One digest on one platform thread, fed by its own bounded queue. */
     private static final class Digester implements Runnable {
         final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(2 * POOL_SIZE);
         final Thread thread;
@@ -200,7 +202,7 @@ public final class DigestPair implements AutoCloseable {
                 throw new IllegalStateException(algorithm + " is required of every Java platform", e);
             }
             this.free = free;
-            this.thread = Thread.ofVirtual().name("digest-" + algorithm).start(this);
+            this.thread = Thread.ofPlatform().daemon(true).name("ferry-digest-" + algorithm).start(this);
         }
 
         @Override
