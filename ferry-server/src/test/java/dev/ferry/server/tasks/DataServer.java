@@ -22,7 +22,7 @@ public final class DataServer implements AutoCloseable {
     private final Map<String, Long> announced = new ConcurrentHashMap<>();
     private final Map<String, Boolean> stalled = new ConcurrentHashMap<>();
     private final Map<String, Long> heldAfter = new ConcurrentHashMap<>();
-    private final Map<String, java.util.concurrent.CountDownLatch> gates = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> holdGates = new ConcurrentHashMap<>();
 
     public DataServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -57,7 +57,7 @@ public final class DataServer implements AutoCloseable {
                     out.flush();
                     // one byte every 100 ms while the gate is closed: the client's read timeout
                     // never fires, and the bulk of the rest stays held back
-                    java.util.concurrent.CountDownLatch gate = gates.get(path);
+                    java.util.concurrent.CountDownLatch gate = holdGates.get(path);
                     for (int i = 0; i < 600 && at < body.length && !gate.await(100, java.util.concurrent.TimeUnit.MILLISECONDS); i++) {
                         out.write(body, at++, 1);
                         out.flush();
@@ -97,7 +97,7 @@ public final class DataServer implements AutoCloseable {
      */
     public String hold(String path, byte[] body, long first, java.util.concurrent.CountDownLatch gate) {
         files.put(path, body);
-        gates.put(path, gate);
+        holdGates.put(path, gate);
         heldAfter.put(path, first);
         return url(path);
     }
