@@ -6,6 +6,8 @@ import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.sources.UrlPolicy;
 import dev.ferry.server.sources.UrlRejectedException;
 import dev.ferry.server.stores.BlobStore;
+import dev.ferry.server.stores.SwiftExportTarget;
+import dev.ferry.server.tasks.ExportJob;
 import dev.ferry.server.tasks.ImportJob;
 import dev.ferry.server.tasks.ImportPolicy;
 import dev.ferry.server.tasks.ImportSources;
@@ -13,13 +15,17 @@ import dev.ferry.server.tasks.ImportSourceCheck;
 import dev.ferry.server.tasks.InvalidTaskRequestException;
 import dev.ferry.server.tasks.Job;
 import dev.ferry.server.tasks.StagingArea;
+import dev.ferry.server.tasks.Task;
 import dev.ferry.server.tasks.TaskType;
 import dev.ferry.server.tasks.UnavailableJob;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wiring of the jobs per task type and of the synchronous import URL check. */
@@ -35,11 +41,13 @@ final class Jobs {
     }
 
     static Map<TaskType, Job> create(ImportSources sources, BlobStore store, ImageRepository images, Clock clock,
-                                     JsonMapper json, ImportPolicy policy, StagingArea staging) {
+                                     JsonMapper json, ImportPolicy policy, StagingArea staging,
+                                     Optional<SwiftExportTarget> exports, Function<UUID, Optional<Task>> tasks) {
         Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
         jobs.put(TaskType.IMPORT, new ImportJob(sources, store, images, clock, json, policy, staging));
-        jobs.put(TaskType.EXPORT, new UnavailableJob("Export tasks need an object store (store.type=swift), "
-                + "which this server does not support yet."));
+        jobs.put(TaskType.EXPORT, exports.<Job>map(target -> new ExportJob(store, images, target, staging, json, tasks))
+                .orElseGet(() -> new UnavailableJob("Export tasks need an object store (swift.auth_url), "
+                        + "which this server does not have.")));
         jobs.put(TaskType.API_IMAGE_IMPORT, new UnavailableJob("api_image_import tasks are run by the "
                 + "interoperable image import API (POST /v2/images/{id}/import), which this server does not offer."));
         return jobs;

@@ -11,6 +11,7 @@ import dev.ferry.server.sources.SwiftSource;
 import dev.ferry.server.stores.BlobStore;
 import dev.ferry.server.stores.FileStore;
 import dev.ferry.server.stores.S3Store;
+import dev.ferry.server.stores.SwiftExportTarget;
 import dev.ferry.server.stores.SwiftStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -87,6 +88,16 @@ final class ObjectStorage {
             return Optional.empty();
         }
         return Optional.of(new SwiftSource(swiftClient(config, closeables), swift.resellerPrefix(), config.url().maxBytes()));
+    }
+
+    /** Writes exports into projects' Swift accounts with the operator's credentials, when {@code swift.auth_url} is set. */
+    static Optional<SwiftExportTarget> swiftExports(FerryConfig config, List<AutoCloseable> closeables) {
+        FerryConfig.Swift swift = config.store().swift();
+        if (swift.authUrl() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new SwiftExportTarget(swiftClient(config, closeables), swift.resellerPrefix(),
+                swift.segmentBytes()));
     }
 
     /** Reads from the configured S3 endpoint, when S3 credentials are set. */

@@ -122,6 +122,7 @@ public final class ImageService {
             throw ImageRequestException.forbidden("You are not permitted to create images owned by '" + a.owner() + "'.");
         }
         checkVisibility(who, null, a.visibility());
+        checkProtectedProperties(who, Map.of(), a.properties());
         checkBounds(a);
         Instant now = clock.instant();
         Image image = new Image(id == null ? UUID.randomUUID() : id, a.name(), ImageStatus.QUEUED, a.visibility(),
@@ -143,6 +144,7 @@ public final class ImageService {
             throw ImageRequestException.forbidden("Only an administrator may change the owner of an image.");
         }
         checkVisibility(who, current.visibility(), desired.visibility());
+        checkProtectedProperties(who, current.properties(), desired.properties());
         boolean formatsChanged = !Objects.equals(desired.diskFormat(), current.diskFormat())
                 || !Objects.equals(desired.containerFormat(), current.containerFormat());
         if (formatsChanged && !current.status().equals(ImageStatus.QUEUED) && !current.status().equals("importing")) {
@@ -159,6 +161,27 @@ public final class ImageService {
             throw ImageRequestException.conflict("Image " + current.id() + " changed while it was being updated; retry.");
         }
         return changed;
+    }
+
+    /** Prefix of the properties only an admin may add, change or remove (Rackspace's; e.g. licensing). */
+    public static final String PROTECTED_PREFIX = "com.rackspace";
+
+    /**
+     * Rackspace's rule: properties named {@code com.rackspace...} are set by the operator
+     * ({@code com.rackspace__1__options} marks licensing restrictions that block exports), so
+     * other callers get a 403 for any change to them.
+     */
+    private static void checkProtectedProperties(Identity who, Map<String, String> before, Map<String, String> after) {
+        if (who.isAdmin()) {
+            return;
+        }
+        java.util.Set<String> names = new java.util.TreeSet<>(before.keySet());
+        names.addAll(after.keySet());
+        for (String name : names) {
+            if (name.startsWith(PROTECTED_PREFIX) && !Objects.equals(before.get(name), after.get(name))) {
+                throw ImageRequestException.forbidden("Property '" + name + "' is protected");
+            }
+        }
     }
 
     private static void checkVisibility(Identity who, String from, String to) {

@@ -376,6 +376,25 @@ public final class SwiftClient implements Closeable {
         return sb.toString();
     }
 
+    /**
+     * The Swift account of a project when the operator's credentials are those of a reseller
+     * admin: {@code resellerPrefix + projectId}. The project id comes from authentication and is
+     * still checked (letters, digits, {@code -}, {@code _}; at most {@link #MAX_PROJECT_ID}).
+     */
+    public static String projectAccount(String resellerPrefix, String projectId) {
+        if (projectId == null || projectId.isEmpty() || projectId.length() > MAX_PROJECT_ID
+                || !projectId.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+            throw new IllegalArgumentException("invalid project id for object storage: "
+                    + String.valueOf(projectId).codePoints().limit(100).filter(c -> c >= 0x20 && c != 0x7f)
+                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append));
+        }
+        return Objects.requireNonNull(resellerPrefix, "resellerPrefix") + projectId;
+    }
+
+    /** Longest project id accepted by {@link #projectAccount}. */
+    public static final int MAX_PROJECT_ID = 256;
+
     /** {@code container/object}, both encoded. */
     public static String objectPath(String container, String object) {
         return encodeName(container) + "/" + encodeObjectName(object);

@@ -20,7 +20,7 @@ import java.util.Objects;
  */
 public final class SwiftSource {
 
-    public static final int MAX_PROJECT_ID = 256;
+    public static final int MAX_PROJECT_ID = SwiftClient.MAX_PROJECT_ID;
     public static final int MAX_CONTAINER_BYTES = 256;
     public static final int MAX_OBJECT_BYTES = 1024;
 
@@ -140,12 +140,13 @@ public final class SwiftSource {
     }
 
     private Call call(String method, String projectId, String container, String object) throws SourceException {
-        if (projectId == null || projectId.isEmpty() || projectId.length() > MAX_PROJECT_ID
-                || !projectId.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-            throw new SourceException("invalid project id for object storage: " + printable(String.valueOf(projectId)));
+        String account;
+        try {
+            account = SwiftClient.projectAccount(resellerPrefix, projectId);
+        } catch (IllegalArgumentException e) {
+            throw new SourceException(e.getMessage());
         }
-        return new Call(method, resellerPrefix + projectId, SwiftClient.objectPath(checkContainer(container),
+        return new Call(method, account, SwiftClient.objectPath(checkContainer(container),
                 checkObject(object)), java.util.Map.of(), null);
     }
 

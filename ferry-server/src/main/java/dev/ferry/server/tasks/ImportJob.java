@@ -86,11 +86,14 @@ public final class ImportJob implements Job {
         }
         String from = input.get("import_from").asString();
         for (String field : new String[] {"import_from_format", "image_properties"}) {
-            if (!input.has(field)) {
+            // Rackspace's documented request (seed 000) has no import_from_format: optional there
+            boolean optional = field.equals("import_from_format") && policy.profile() == ImportPolicy.Profile.RACKSPACE;
+            if (!input.has(field) && !optional) {
                 throw new JobFailedException("Input does not contain '" + field + "' field");
             }
         }
-        JsonNode format = input.get("import_from_format");
+        JsonNode format = input.has("import_from_format") ? input.get("import_from_format")
+                : JsonNodeFactory.instance.nullNode();
         if (!format.isString() && !format.isNull()) {
             throw new JobFailedException("Input field 'import_from_format' must be a string.");
         }

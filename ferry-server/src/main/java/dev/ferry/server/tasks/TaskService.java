@@ -75,9 +75,12 @@ public final class TaskService {
         policy.enforce("add_task", who);
         if (type == TaskType.IMPORT) {
             checkImportInput(input);
+        } else if (type == TaskType.EXPORT) {
+            ExportInput.check(input);
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        String imageId = input != null && input.path("image_id").isString() ? input.get("image_id").asString() : null;
+        String imageField = type == TaskType.EXPORT ? ExportInput.IMAGE_UUID : "image_id";
+        String imageId = input != null && input.path(imageField).isString() ? input.get(imageField).asString() : null;
         if (imageId != null && imageId.length() > 36) {
             imageId = null; // Glance's column is 36 wide; a longer value is not an image id
         }

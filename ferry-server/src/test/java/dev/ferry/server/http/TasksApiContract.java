@@ -261,6 +261,37 @@ abstract class TasksApiContract {
     }
 
     @Test
+    void exportInputIsCheckedAtCreateTime() {
+        String p = project();
+        String uuid = UUID.randomUUID().toString();
+        String[][] cases = {
+            {"{}", "Input does not contain 'image_uuid' field"},
+            {"{\"image_uuid\": \"" + uuid + "\"}", "Input does not contain 'receiving_swift_container' field"},
+            {"{\"image_uuid\": \"" + uuid + "\", \"receiving_swift_container\": \"c\", \"name\": \"x\"}",
+                "Unsupported element in input, please consult the documentation: 'name'"},
+            {"{\"image_uuid\": 7, \"receiving_swift_container\": \"c\"}", "Input field 'image_uuid' must be a string."},
+            {"{\"image_uuid\": \"" + uuid + "x\", \"receiving_swift_container\": \"c\"}",
+                "Invalid image_uuid: '" + uuid + "x' is not a UUID."},
+            {"{\"image_uuid\": \"" + uuid + "\", \"receiving_swift_container\": \"my.exports\"}",
+                "Invalid receiving_swift_container 'my.exports': it must not contain '/', '?' or '.'."},
+            {"{\"image_uuid\": \"" + uuid + "\", \"receiving_swift_container\": \"\"}",
+                "Invalid receiving_swift_container '': it is empty."},
+            {"{\"image_uuid\": \"" + uuid + "\", \"receiving_swift_container\": \"" + "c".repeat(257) + "\"}",
+                "Invalid receiving_swift_container '" + "c".repeat(100) + "...': it is longer than 256 bytes."},
+        };
+        for (String[] c : cases) {
+            Reply r = create(p, "{\"type\": \"export\", \"input\": " + c[0] + "}");
+            assertThat(r.status()).as(c[0]).isEqualTo(400);
+            assertThat(r.message()).as(c[0]).isEqualTo(c[1]);
+        }
+        assertThat(server.get("/v2/tasks?type=export", as(p, "admin")).json().get("tasks")).isEmpty();
+        Reply ok = create(p, "{\"type\": \"export\", \"input\": {\"image_uuid\": \"" + uuid
+                + "\", \"receiving_swift_container\": \"exports\"}}");
+        assertThat(ok.status()).isEqualTo(201);
+        assertThat(server.get("/v2/tasks?image_id=" + uuid, as(p, "admin")).json().get("tasks")).hasSize(1);
+    }
+
+    @Test
     void aTaskWhoseJobCannotRunFailsWithAPreciseMessageAndExpires() {
         String p = project();
         Reply r = create(p, "{\"type\": \"api_image_import\", \"input\": {}}");

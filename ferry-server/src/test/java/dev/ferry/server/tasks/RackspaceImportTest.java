@@ -88,6 +88,23 @@ class RackspaceImportTest {
     }
 
     @Test
+    void theDocumentedRequestWithoutImportFromFormatIsImported() {
+        String url = data.serve("/documented.vhd", dynamic);
+        Reply r = ferry.postJson("/v2/tasks", "{\"type\": \"import\", \"input\": {\"image_properties\": "
+                + "{\"name\": \"My excellent custom image\"}, \"import_from\": \"" + url + "\"}}");
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
+        String id = r.json().get("id").asString();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            String s = ferry.get("/v2/tasks/" + id).json().get("status").asString();
+            return s.equals("success") || s.equals("failure");
+        });
+        JsonNode task = ferry.get("/v2/tasks/" + id).json();
+        assertThat(task.get("status").asString()).as(task.toString()).isEqualTo("success");
+        assertThat(ferry.get("/v2/images/" + task.get("result").get("image_id").asString()).json()
+                .get("disk_format").asString()).isEqualTo("vhd");
+    }
+
+    @Test
     void validFixedAndDynamicVhdsBecomePrivateVhdOvfImages() throws Exception {
         for (byte[] vhd : new byte[][] {fixed, dynamic}) {
             JsonNode task = importVhd("/ok-" + vhd.length + ".vhd", vhd, "{\"name\": \"my-server\"}");
