@@ -126,6 +126,29 @@ class KeystoneSwiftIT {
     }
 
     @Test
+    void anImportedImageExportsBackIntoTheCustomersKeystoneAccount() throws IOException {
+        JsonNode imported = importAs(demoToken, CONTAINER + "/my-excellent-image.vhd");
+        assertThat(imported.get("status").asString()).as(imported.toString()).isEqualTo("success");
+        String imageId = imported.get("result").get("image_id").asString();
+        String out = "exported-" + UUID.randomUUID();
+        assertThat(demo.exchange(Call.of("PUT", out).body(new ByteArrayEntity(new byte[0], null))).status())
+                .isIn(201, 202);
+
+        Reply r = ferry.postJson("/v2/tasks", "{\"type\": \"export\", \"input\": {\"image_uuid\": \"" + imageId
+                + "\", \"receiving_swift_container\": \"" + out + "\"}}", "X-Auth-Token", demoToken.id());
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
+        JsonNode task = ferry.awaitTask(r.json().get("id").asString(), Duration.ofSeconds(90),
+                "X-Auth-Token", demoToken.id());
+        assertThat(task.get("status").asString()).as(task.toString()).isEqualTo("success");
+        assertThat(task.get("result").get("export_location").asString()).isEqualTo(out + "/" + imageId + ".vhd");
+
+        // the customer reads its export with its own Keystone token: the VHD it uploaded, byte for byte
+        SwiftClient.Reply exported = demo.exchange(Call.of("GET", out + "/" + imageId + ".vhd"));
+        assertThat(exported.status()).isEqualTo(200);
+        assertThat(exported.body()).isEqualTo(vhd);
+    }
+
+    @Test
     void anotherProjectCannotNameTheCustomersObject() {
         KeystoneFixture.Token alt = KeystoneFixture.token("alt-member", "alt", "alt");
         JsonNode task = importAs(alt, CONTAINER + "/my-excellent-image.vhd");
