@@ -32,6 +32,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -245,14 +247,16 @@ public final class ImportJob implements Job {
     }
 
     /**
-     * Downloads on a thread of its own while this one converts what has arrived (through the
-     * {@link Spool}), before the complete file is inspected. Returns null when that conversion
-     * gave up (bad or unexpected content, a failed download, an output over the cap): the caller
-     * then decides on the complete file as if nothing had run. Never decides acceptance itself.
+     * Starts the download on a thread of its own and a conversion of what has arrived (through the
+     * {@link Spool}) on another, and waits for the conversion; the complete file is inspected
+     * afterwards. Returns null when the conversion gave up (bad or unexpected content, a failed
+     * download, an output over the cap): the caller then decides on the complete file as if
+     * nothing had run. Never decides acceptance itself. If this thread is interrupted (lease lost,
+     * shutdown), both threads are stopped before it returns.
      */
     private Speculation convertWhileDownloading(Download download, DiskFormat claimed, String diskFormat, Path out,
                                                 JobContext context) throws IOException, InterruptedException {
-        java.util.concurrent.FutureTask<Speculation> conversion = new java.util.concurrent.FutureTask<>(() -> {
+        FutureTask<Speculation> conversion = new FutureTask<>(() -> {
             ReadSource src = download.spool.reader();
             try (VirtualDisk disk = Converter.open(src, Inspection.accept(claimed, null, -1, -1, src.size()))) {
                 Optional<TargetFormat> target;
@@ -281,7 +285,7 @@ public final class ImportJob implements Job {
         download.start();
         try {
             return conversion.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
                 throw io;
