@@ -5,6 +5,8 @@ import dev.ferry.server.db.Database;
 import dev.ferry.server.http.ApiException;
 import dev.ferry.server.http.ApiSupport;
 import dev.ferry.server.http.ImagesResource;
+import dev.ferry.server.http.ImportResource;
+import dev.ferry.server.http.InfoResource;
 import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.images.ImageService;
 import dev.ferry.server.sources.HttpSource;
@@ -22,6 +24,7 @@ import dev.ferry.server.identity.StaticTokenResolver;
 import dev.ferry.server.identity.KeystoneResolver;
 import dev.ferry.server.identity.TokenCache;
 import dev.ferry.server.policy.Policy;
+import dev.ferry.server.tasks.ImageImportService;
 import dev.ferry.server.tasks.ImportPolicy;
 import dev.ferry.server.tasks.ImportSourceCheck;
 import dev.ferry.server.tasks.ImportSources;
@@ -136,6 +139,8 @@ public final class FerryServer implements AutoCloseable {
             ImageService imageService = new ImageService(imageRepository, store, clock, config.images().maxUploadBytes());
             TaskService taskService = new TaskService(taskRepository, clock, policy, sourceCheck,
                     workers::wake, json);
+            ImageImportService imageImports = new ImageImportService(imageService, imageRepository, taskRepository,
+                    config.importing().methods(), guard, clock, workers::wake, json);
             // leftovers of a process killed after startup: same safe age as at startup (a live
             // download or put writes at least once per read timeout); files in use here are kept
             Duration leftoverAge = config.url().readTimeout().multipliedBy(2);
@@ -159,7 +164,10 @@ public final class FerryServer implements AutoCloseable {
                         r.register("/", new VersionsResource(api));
                         r.register("/v2/schemas", new SchemasResource(schemas));
                         r.register("/v2/tasks", new TasksResource(taskService, api, schemas));
-                        r.register("/v2/images", new ImagesResource(imageService, api, schemas));
+                        r.register("/v2/images", new ImportResource(imageImports, imageService, api));
+                        r.register("/v2/images", new ImagesResource(imageService, api, schemas,
+                                config.importing().methods()));
+                        r.register("/v2/info", new InfoResource(config.importing().methods(), api));
                         r.any((req, res) -> {
                             throw new ApiException(Status.NOT_FOUND_404, "The resource could not be found.");
                         });

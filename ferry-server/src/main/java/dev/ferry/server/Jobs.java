@@ -44,12 +44,12 @@ final class Jobs {
                                      JsonMapper json, ImportPolicy policy, StagingArea staging,
                                      Optional<SwiftExportTarget> exports, Function<UUID, Optional<Task>> tasks) {
         Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
-        jobs.put(TaskType.IMPORT, new ImportJob(sources, store, images, clock, json, policy, staging));
+        ImportJob importJob = new ImportJob(sources, store, images, clock, json, policy, staging);
+        jobs.put(TaskType.IMPORT, importJob);
+        jobs.put(TaskType.API_IMAGE_IMPORT, importJob); // the interoperable import: same pipeline, existing image
         jobs.put(TaskType.EXPORT, exports.<Job>map(target -> new ExportJob(store, images, target, staging, json, tasks))
                 .orElseGet(() -> new UnavailableJob("Export tasks need an object store (swift.auth_url), "
                         + "which this server does not have.")));
-        jobs.put(TaskType.API_IMAGE_IMPORT, new UnavailableJob("api_image_import tasks are run by the "
-                + "interoperable image import API (POST /v2/images/{id}/import), which this server does not offer."));
         return jobs;
     }
 

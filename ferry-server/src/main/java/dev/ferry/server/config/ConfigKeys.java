@@ -36,6 +36,7 @@ public final class ConfigKeys {
         d.put("tasks.reaper_seconds", "60");
         d.put("import.profile", "openstack");
         d.put("import.output_format", "keep");
+        d.put("import.methods", "glance-direct,web-download");
         d.put("url.allowed_hosts", "");
         d.put("url.denied_hosts", "");
         d.put("url.allowed_ports", "80,443");

@@ -27,8 +27,14 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
                         int maxAttempts, Duration poll, Duration reaperInterval) {
     }
 
-    /** Import behaviour. */
-    public record Import(String profile, String outputFormat) {
+    /**
+     * Import behaviour. {@code methods}: the interoperable import methods offered
+     * ({@code import.methods}; Glance's {@code enabled_import_methods}).
+     */
+    public record Import(String profile, String outputFormat, List<String> methods) {
+        public Import {
+            methods = List.copyOf(methods);
+        }
     }
 
     /** Source URL safety policy, as configured. */
@@ -135,7 +141,7 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
                 Duration.ofSeconds(r.intIn("tasks.reaper_seconds", 1, 86400)));
 
         Import importing = new Import(r.oneOf("import.profile", "openstack", "rackspace"),
-                r.oneOf("import.output_format", "keep", "raw", "qcow2", "vhd"));
+                r.oneOf("import.output_format", "keep", "raw", "qcow2", "vhd"), importMethods(r.list("import.methods")));
 
         List<Integer> ports = r.list("url.allowed_ports").stream()
                 .map(p -> parseInt("url.allowed_ports", p, 1, 65535)).toList();
@@ -190,6 +196,20 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
                 policyFile.isEmpty() ? null : Path.of(policyFile));
         Images images = new Images(r.longIn("images.max_upload_bytes", 1, Long.MAX_VALUE));
         return new FerryConfig(server, database, tasks, importing, url, store, identity, images);
+    }
+
+    /** glance-direct and web-download; copy-image needs a second store, which Ferry does not have. */
+    private static List<String> importMethods(List<String> methods) {
+        for (String m : methods) {
+            if (m.equals("copy-image")) {
+                throw new ConfigException("import.methods: copy-image copies an image to another store, and Ferry "
+                        + "has one store (store.type); use glance-direct and/or web-download");
+            }
+            if (!m.equals("glance-direct") && !m.equals("web-download")) {
+                throw new ConfigException("import.methods must list glance-direct and/or web-download, got '" + m + "'");
+            }
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(methods));
     }
 
     private static int parseInt(String key, String text, int min, int max) {

@@ -47,10 +47,18 @@ public final class ImagesResource implements HttpService {
     private final ApiSupport api;
     private final Schemas schemas;
 
+    private final List<String> importMethods;
+
     public ImagesResource(ImageService images, ApiSupport api, Schemas schemas) {
+        this(images, api, schemas, List.of());
+    }
+
+    /** @param importMethods announced on create in {@code OpenStack-image-import-methods}, as Glance */
+    public ImagesResource(ImageService images, ApiSupport api, Schemas schemas, List<String> importMethods) {
         this.images = images;
         this.api = api;
         this.schemas = schemas;
+        this.importMethods = List.copyOf(importMethods);
     }
 
     @Override
@@ -126,6 +134,9 @@ public final class ImagesResource implements HttpService {
         UUID id = doc.hasNonNull("id") ? UUID.fromString(doc.get("id").asString()) : null;
         Image image = images.create(who, id, attributes);
         res.header(HeaderNames.LOCATION, api.baseUrl(req) + "/v2/images/" + image.id());
+        if (!importMethods.isEmpty()) {
+            res.header("OpenStack-image-import-methods", String.join(",", importMethods));
+        }
         api.send(res, Status.CREATED_201, view(image));
     }
 

@@ -97,42 +97,75 @@ public final class ImageRepository {
      * {@code expectedStatus} (a concurrent upload, status change or delete makes this return false).
      */
     public boolean update(Image changed, String expectedStatus) {
-        return jdbi.inTransaction(h -> {
-            int n = h.createUpdate("UPDATE images SET name = :name, status = :status, visibility = :visibility, "
-                            + "owner = :owner, disk_format = :disk_format, container_format = :container_format, "
-                            + "size = :size, virtual_size = :virtual_size, checksum = :checksum, "
-                            + "os_hash_algo = :os_hash_algo, os_hash_value = :os_hash_value, location = :location, "
-                            + "min_ram = :min_ram, min_disk = :min_disk, protected = :protected, "
-                            + "properties = :properties, updated_at = :updated_at, os_hidden = :os_hidden "
-                            + "WHERE id = :id AND status = :expected")
-                    .bind("id", changed.id().toString())
-                    .bind("expected", expectedStatus)
-                    .bind("name", changed.name())
-                    .bind("status", changed.status())
-                    .bind("visibility", changed.visibility())
-                    .bind("owner", changed.owner())
-                    .bind("disk_format", changed.diskFormat())
-                    .bind("container_format", changed.containerFormat())
-                    .bind("size", changed.size())
-                    .bind("virtual_size", changed.virtualSize())
-                    .bind("checksum", changed.checksum())
-                    .bind("os_hash_algo", changed.osHashAlgo())
-                    .bind("os_hash_value", changed.osHashValue())
-                    .bind("location", changed.location())
-                    .bind("min_ram", changed.minRam())
-                    .bind("min_disk", changed.minDisk())
-                    .bind("protected", changed.isProtected())
-                    .bind("properties", json.writeValueAsString(changed.properties()))
-                    .bind("updated_at", changed.updatedAt().toEpochMilli())
-                    .bind("os_hidden", changed.osHidden())
-                    .execute();
-            if (n == 0) {
-                return false;
-            }
-            h.createUpdate("DELETE FROM image_tags WHERE image_id = :id").bind("id", changed.id().toString()).execute();
-            insertTags(h, changed);
-            return true;
-        });
+        return jdbi.inTransaction(h -> update(h, changed, expectedStatus));
+    }
+
+    /** {@link #update(Image, String)} inside the caller's transaction. */
+    public boolean update(Handle h, Image changed, String expectedStatus) {
+        int n = h.createUpdate("UPDATE images SET name = :name, status = :status, visibility = :visibility, "
+                        + "owner = :owner, disk_format = :disk_format, container_format = :container_format, "
+                        + "size = :size, virtual_size = :virtual_size, checksum = :checksum, "
+                        + "os_hash_algo = :os_hash_algo, os_hash_value = :os_hash_value, location = :location, "
+                        + "min_ram = :min_ram, min_disk = :min_disk, protected = :protected, "
+                        + "properties = :properties, updated_at = :updated_at, os_hidden = :os_hidden "
+                        + "WHERE id = :id AND status = :expected")
+                .bind("id", changed.id().toString())
+                .bind("expected", expectedStatus)
+                .bind("name", changed.name())
+                .bind("status", changed.status())
+                .bind("visibility", changed.visibility())
+                .bind("owner", changed.owner())
+                .bind("disk_format", changed.diskFormat())
+                .bind("container_format", changed.containerFormat())
+                .bind("size", changed.size())
+                .bind("virtual_size", changed.virtualSize())
+                .bind("checksum", changed.checksum())
+                .bind("os_hash_algo", changed.osHashAlgo())
+                .bind("os_hash_value", changed.osHashValue())
+                .bind("location", changed.location())
+                .bind("min_ram", changed.minRam())
+                .bind("min_disk", changed.minDisk())
+                .bind("protected", changed.isProtected())
+                .bind("properties", json.writeValueAsString(changed.properties()))
+                .bind("updated_at", changed.updatedAt().toEpochMilli())
+                .bind("os_hidden", changed.osHidden())
+                .execute();
+        if (n == 0) {
+            return false;
+        }
+        h.createUpdate("DELETE FROM image_tags WHERE image_id = :id").bind("id", changed.id().toString()).execute();
+        insertTags(h, changed);
+        return true;
+    }
+
+    /**
+     * The image, its row locked until the caller's transaction ends (read-modify-write of its
+     * properties by the interoperable import, which concurrent PATCHes must not undo).
+     */
+    public Optional<Image> findForUpdate(Handle h, UUID id) {
+        return h.createQuery("SELECT * FROM images WHERE id = :id FOR UPDATE")
+                .bind("id", id.toString())
+                .map((rs, ctx) -> map(rs, tagsOf(h, rs.getString("id"))))
+                .findOne();
+    }
+
+    /**
+     * The importing image whose import lock property {@code lockName} holds {@code taskId} (a task
+     * id is a UUID: nothing in it is special to LIKE). Rare (a task abandoned after its attempts),
+     * so a scan of the importing images is acceptable.
+     */
+    public Optional<Image> findImportLockedBy(String lockName, String taskId) {
+        UUID.fromString(taskId); // refuses anything but a UUID
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM images WHERE status = 'importing' "
+                        + "AND properties LIKE :pattern")
+                .bind("pattern", "%" + json.writeValueAsString(Map.of(lockName, taskId)).replace("{", "").replace("}", "") + "%")
+                .map((rs, ctx) -> map(rs, tagsOf(h, rs.getString("id"))))
+                .findFirst());
+    }
+
+    /** Runs {@code work} in one transaction. */
+    public <T> T inTransaction(java.util.function.Function<Handle, T> work) {
+        return jdbi.inTransaction(work::apply);
     }
 
     /** Deletes the image with its tags and members; false if it was gone already. */

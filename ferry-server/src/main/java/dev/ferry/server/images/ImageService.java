@@ -98,10 +98,15 @@ public final class ImageService {
     /** The image if the caller may change it (admin or owner); 404 if invisible, 403 if only visible. */
     private Image getForChange(Identity who, String id) {
         Image i = get(who, id);
-        if (!who.isAdmin() && !isOwner(who, i)) {
-            throw ImageRequestException.forbidden("You are not permitted to modify image " + id + ".");
-        }
+        requireModify(who, i);
         return i;
+    }
+
+    /** Glance's {@code modify_image} on a visible image: admin or owner, else 403. */
+    public void requireModify(Identity who, Image i) {
+        if (!who.isAdmin() && !isOwner(who, i)) {
+            throw ImageRequestException.forbidden("You are not permitted to modify image " + i.id() + ".");
+        }
     }
 
     /** A page of images; {@code q.viewer()} must be the caller's project, or null for an admin. */
@@ -257,8 +262,13 @@ public final class ImageService {
         if (i.isProtected()) {
             throw ImageRequestException.forbidden("Image " + id + " is protected and cannot be deleted.");
         }
-        if (repository.delete(i.id()) && i.location() != null) {
-            store.delete(i.location());
+        if (repository.delete(i.id())) {
+            if (i.location() != null) {
+                store.delete(i.location());
+            }
+            if (!i.status().equals(ImageStatus.ACTIVE) && !i.status().equals(ImageStatus.DEACTIVATED)) {
+                deleteQuietly(stagingKey(i.id())); // data staged for an interoperable import
+            }
         }
     }
 
@@ -365,6 +375,76 @@ public final class ImageService {
             }
             throw e;
         }
+    }
+
+    /** The blob key of the data staged for image {@code id} ({@code PUT /v2/images/{id}/stage}). */
+    public static String stagingKey(UUID id) {
+        return "staging-" + id;
+    }
+
+    /**
+     * Stages data for a glance-direct import (Glance's {@code PUT /v2/images/{id}/stage}):
+     * queued → uploading, the stream into the store under {@link #stagingKey} (capped, never
+     * buffered, not inspected yet: the import does that), size recorded. The store, not a local
+     * directory, holds it so that the import task may run on any node. On failure the staged
+     * data is removed and the image goes back to queued, as Glance's {@code _unstage}.
+     */
+    public Image stage(Identity who, String id, InputStream data, long declaredLength) throws IOException {
+        Image queued = getForChange(who, id);
+        if (declaredLength > maxUploadBytes) {
+            throw stageTooLarge();
+        }
+        if (!queued.status().equals(ImageStatus.QUEUED)) {
+            throw ImageRequestException.conflict("Image status transition from " + queued.status()
+                    + " to uploading is not allowed");
+        }
+        Image uploading = withData(queued, ImageStatus.UPLOADING, null, null, null, null, null, null);
+        if (!repository.update(uploading, ImageStatus.QUEUED)) {
+            throw ImageRequestException.conflict("Image status transition from queued to uploading is not allowed: "
+                    + "the image changed concurrently.");
+        }
+        String key = stagingKey(queued.id());
+        try {
+            StoredBlob blob;
+            try (CappedInputStream capped = new CappedInputStream(data)) {
+                blob = store.put(key, capped);
+            }
+            Image staged = withData(uploading, ImageStatus.UPLOADING, blob.size(), null, null, null, null, null);
+            if (!repository.update(staged, ImageStatus.UPLOADING)) {
+                deleteQuietly(key);
+                throw new ImageRequestException(ImageRequestException.Kind.GONE,
+                        "Image " + id + " was deleted or changed while its data was being staged.");
+            }
+            return staged;
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof ImageRequestException r && r.kind() == ImageRequestException.Kind.GONE)) {
+                deleteQuietly(key);
+                repository.update(withData(uploading, ImageStatus.QUEUED, null, null, null, null, null, null),
+                        ImageStatus.UPLOADING);
+            }
+            if (e instanceof UploadTooLargeException) {
+                throw stageTooLarge();
+            }
+            if (e instanceof IOException) {
+                throw ImageRequestException.badRequest("The image data could not be read: " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** Whether data staged for the image is in the store (a stage still running has none yet). */
+    public boolean hasStagedData(Image image) {
+        try {
+            store.size(stagingKey(image.id()));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private ImageRequestException stageTooLarge() {
+        return new ImageRequestException(ImageRequestException.Kind.TOO_LARGE,
+                "The incoming image is too large: staged data is limited to " + maxUploadBytes + " bytes.");
     }
 
     /**

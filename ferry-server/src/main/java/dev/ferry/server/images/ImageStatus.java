@@ -8,6 +8,8 @@ public final class ImageStatus {
 
     public static final String QUEUED = "queued";
     public static final String SAVING = "saving";
+    public static final String UPLOADING = "uploading";
+    public static final String IMPORTING = "importing";
     public static final String ACTIVE = "active";
     public static final String DEACTIVATED = "deactivated";
     public static final String KILLED = "killed";

@@ -54,6 +54,10 @@ import tools.jackson.databind.node.ObjectNode;
  * raw; {@link #convertsWhileDownloading}), the converter reads the staging file while it is still
  * downloading and writes its output (digested as written when raw); the output is kept only if
  * the inspection of the complete file then accepts the same conversion. See docs/import.md.
+ *
+ * <p>The same job runs the interoperable import's {@code api_image_import} tasks
+ * ({@link ImageImport}): only the {@link Plan} differs, its source being the staged data or the
+ * web-download URL and its {@link Target} the existing image (docs/images-api.md).
  */
 public final class ImportJob implements Job {
 
@@ -67,6 +71,7 @@ public final class ImportJob implements Job {
     private final ImportPolicy policy;
     private final StagingArea staging;
     private final Inspector inspector;
+    private final ImageImport imageImport;
 
     public ImportJob(ImportSources sources, BlobStore store, ImageRepository images, Clock clock, JsonMapper json,
                      ImportPolicy policy, StagingArea staging) {
@@ -78,10 +83,49 @@ public final class ImportJob implements Job {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.staging = Objects.requireNonNull(staging, "staging");
         this.inspector = Inspector.standard();
+        this.imageImport = new ImageImport(store, images, clock, json, policy, sources);
     }
 
     @Override
     public void run(Task task, JobContext context) throws JobFailedException, InterruptedException {
+        Plan plan = task.type() == TaskType.API_IMAGE_IMPORT ? imageImport.plan(task) : plan(task);
+        importData(task, context, plan);
+    }
+
+    /** An interoperable import that failed puts its image back to queued (Glance's revert). */
+    @Override
+    public void failed(Task task, String message) {
+        if (task.type() == TaskType.API_IMAGE_IMPORT) {
+            imageImport.failed(task);
+        }
+    }
+
+    /**
+     * What one task imports: where the bytes come from ({@code from} names it in messages), the
+     * format they are claimed to be in, the disk_format asked for (null: {@code import.output_format}
+     * decides), and where the result goes.
+     */
+    record Plan(String from, Source source, Optional<DiskFormat> claimed, String wantedFormat, Target target) {
+    }
+
+    /** Opens the bytes to import for one sequential read. */
+    interface Source {
+        OpenedStream open() throws IOException;
+    }
+
+    /** Where an import's result goes: a new image (task {@code import}) or an existing one (interoperable import). */
+    interface Target {
+        /** Makes the stored blob the image's data and marks the task successful, in one transaction. */
+        void commit(Task task, JobContext context, Stored stored) throws JobFailedException;
+    }
+
+    /** What the pipeline stored for the target. */
+    record Stored(String blobKey, Checksums sums, long virtualSize, Inspection inspection,
+                  Optional<TargetFormat> conversion) {
+    }
+
+    /** The legacy {@code import} task: {@code import_from}, {@code import_from_format}, {@code image_properties}. */
+    private Plan plan(Task task) throws JobFailedException {
         ObjectNode input = task.input() == null ? null : (ObjectNode) json.readTree(task.input());
         if (input == null || !input.path("import_from").isString()) {
             throw new JobFailedException("Input does not contain 'import_from' field");
@@ -103,8 +147,38 @@ public final class ImportJob implements Job {
         policy.checkProperties(props);
         Optional<DiskFormat> claimed = policy.claimed(format.isNull() ? null : format.asString());
         ImportSources.Location location = sources.locate(from);
+        return new Plan(from, () -> sources.open(location, task.owner()), claimed, props.diskFormat(),
+                new NewImage(props));
+    }
 
-        UUID imageId = UUID.randomUUID();
+    /** The image the legacy task creates: visible only once the task succeeds, in the same transaction. */
+    private final class NewImage implements Target {
+        private final ImageProperties props;
+
+        NewImage(ImageProperties props) {
+            this.props = props;
+        }
+
+        @Override
+        public void commit(Task task, JobContext context, Stored stored) {
+            UUID imageId = UUID.randomUUID();
+            Instant now = clock.instant();
+            Checksums sums = stored.sums();
+            long virtualSize = stored.virtualSize();
+            Image image = new Image(imageId, props.name(), "active", policy.visibility(), task.owner(),
+                    policy.storedDiskFormat(stored.inspection(), props.diskFormat(), stored.conversion()),
+                    policy.containerFormat(props.containerFormat()), sums.size(), virtualSize < 0 ? null : virtualSize,
+                    sums.md5(), "sha512", sums.sha512(), stored.blobKey(), props.minRam(), props.minDisk(), false,
+                    props.extra(), now, now);
+            ObjectNode result = JsonNodeFactory.instance.objectNode().put("image_id", imageId.toString());
+            context.succeed(result, h -> images.insert(h, image));
+        }
+    }
+
+    /** The pipeline: source → inspect → policy → convert if needed → store → {@link Target#commit}. */
+    private void importData(Task task, JobContext context, Plan plan) throws JobFailedException, InterruptedException {
+        String from = plan.from();
+        Optional<DiskFormat> claimed = plan.claimed();
         // The blob is named after the task and attempt, so that a retry can remove what an attempt
         // killed between the end of its upload and its commit left behind.
         for (int earlier = 1; earlier < task.attempts(); earlier++) {
@@ -124,8 +198,8 @@ public final class ImportJob implements Job {
             long t0 = System.nanoTime();
             // When the claim and the requested format already say a conversion will follow, the
             // download's digests would be thrown away: they are not computed.
-            boolean conversionExpected = policy.conversionExpected(claimed, props.diskFormat());
-            OpenedStream opened = sources.open(location, task.owner());
+            boolean conversionExpected = policy.conversionExpected(claimed, plan.wantedFormat());
+            OpenedStream opened = plan.source().open();
             download = new Download(opened, context, !conversionExpected);
             long total = opened.contentLength();
             if (total > policy.limits().maxFileSize()) {
@@ -135,7 +209,7 @@ public final class ImportJob implements Job {
             Speculation spec = null;
             if (convertsWhileDownloading(conversionExpected, total, claimed)) {
                 // progress: the converter's (virtual bytes), from its first chunk
-                spec = convertWhileDownloading(download, claimed.get(), props.diskFormat(), converted, context);
+                spec = convertWhileDownloading(download, claimed.get(), plan.wantedFormat(), converted, context);
             } else {
                 context.progress(0, total);
             }
@@ -149,7 +223,7 @@ public final class ImportJob implements Job {
                 throw new JobFailedException(policy.rejection(inspection, claimed));
             }
             policy.checkAccepted(inspection);
-            Optional<TargetFormat> conversion = policy.conversion(inspection, props.diskFormat());
+            Optional<TargetFormat> conversion = policy.conversion(inspection, plan.wantedFormat());
             long virtualSize = inspection.virtualSize();
             long t2 = System.nanoTime();
             Path toStore = staged;
@@ -192,14 +266,7 @@ public final class ImportJob implements Job {
                 throw new IOException("the store kept " + blob.size() + " bytes of " + sums.size());
             }
             context.progress(sums.size(), sums.size());
-            Instant now = clock.instant();
-            Image image = new Image(imageId, props.name(), "active", policy.visibility(), task.owner(),
-                    policy.storedDiskFormat(inspection, props.diskFormat(), conversion),
-                    policy.containerFormat(props.containerFormat()), sums.size(), virtualSize < 0 ? null : virtualSize,
-                    sums.md5(), "sha512", sums.sha512(), blob.key(), props.minRam(), props.minDisk(), false,
-                    props.extra(), now, now);
-            ObjectNode result = JsonNodeFactory.instance.objectNode().put("image_id", imageId.toString());
-            context.succeed(result, h -> images.insert(h, image));
+            plan.target().commit(task, context, new Stored(blob.key(), sums, virtualSize, inspection, conversion));
             committed = true;
         } catch (FormatException e) {
             throw new JobFailedException(e.finding().toString(), e);
@@ -512,6 +579,7 @@ public final class ImportJob implements Job {
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not remove staging files of abandoned task {}: {}", taskId, e.toString());
         }
+        imageImport.abandon(taskId);
     }
 
     private void deleteQuietly(String key) {

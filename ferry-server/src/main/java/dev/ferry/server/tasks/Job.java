@@ -20,4 +20,11 @@ public interface Job {
      */
     default void abandon(java.util.UUID taskId, int attempts) {
     }
+
+    /**
+     * Called once the task's failure (from {@link #run}) is recorded, and only then: not when the
+     * task is handed back on shutdown or taken over after a lost lease. Must not throw.
+     */
+    default void failed(Task task, String message) {
+    }
 }

@@ -54,7 +54,12 @@ public final class TaskRepository {
     }
 
     public void insert(Task t) {
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO tasks (" + COLUMNS + ", lease_owner, lease_expires) VALUES "
+        jdbi.useHandle(h -> insert(h, t));
+    }
+
+    /** Inserts inside the caller's transaction (an image import locks its image in the same one). */
+    public void insert(Handle h, Task t) {
+        h.createUpdate("INSERT INTO tasks (" + COLUMNS + ", lease_owner, lease_expires) VALUES "
                         + "(:id, :type, :status, :owner, :input, :result, :message, :image_id, :request_id, :user_id, "
                         + ":created_at, :updated_at, :expires_at, :attempts, :bytes_done, :bytes_total, NULL, NULL)")
                 .bind("id", t.id().toString())
@@ -73,7 +78,27 @@ public final class TaskRepository {
                 .bind("attempts", t.attempts())
                 .bind("bytes_done", t.progress() == null ? null : t.progress().bytesDone())
                 .bind("bytes_total", t.progress() == null ? null : t.progress().bytesTotal())
-                .execute());
+                .execute();
+    }
+
+    /**
+     * The unexpired tasks of an image, newest first, whole; only those of {@code owner} unless it
+     * is null (bounded: an image has few tasks, and at most {@code limit} are read).
+     */
+    public List<Task> listForImage(String imageId, String owner, Instant now, int limit) {
+        return jdbi.withHandle(h -> {
+            Query q = h.createQuery("SELECT " + COLUMNS + " FROM tasks WHERE image_id = :image_id"
+                            + (owner == null ? "" : " AND owner = :owner")
+                            + " AND (expires_at IS NULL OR expires_at > :now) ORDER BY created_at DESC, id DESC"
+                            + " FETCH FIRST :limit ROWS ONLY")
+                    .bind("image_id", imageId)
+                    .bind("now", now.toEpochMilli())
+                    .bind("limit", limit);
+            if (owner != null) {
+                q.bind("owner", owner);
+            }
+            return q.map((rs, ctx) -> map(rs)).list();
+        });
     }
 
     public Optional<Task> find(UUID id) {

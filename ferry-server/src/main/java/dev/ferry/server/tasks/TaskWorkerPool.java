@@ -149,7 +149,9 @@ public final class TaskWorkerPool implements AutoCloseable {
                 // most likely the interrupt of our own shutdown surfacing as an I/O error
                 releaseQuietly(task);
             } else {
-                fail(r, e.getMessage());
+                if (fail(r, e.getMessage())) {
+                    failed(jobs.get(task.type()), task, e.getMessage());
+                }
                 LOG.info("task {} failed: {}", task.id(), e.getMessage());
             }
         } catch (LeaseLostException e) {
@@ -166,8 +168,11 @@ public final class TaskWorkerPool implements AutoCloseable {
                 LOG.warn("task {}: lease lost ({})", task.id(), e.toString());
             } else {
                 LOG.error("task {} failed with an unexpected error", task.id(), e);
-                fail(r, "Task failed due to an internal error: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                String message = "Task failed due to an internal error: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                if (fail(r, message)) {
+                    failed(jobs.get(task.type()), task, message);
+                }
             }
         } finally {
             r.markDone(); // from here on the heartbeat can no longer interrupt this thread for this task
@@ -187,9 +192,22 @@ public final class TaskWorkerPool implements AutoCloseable {
         }
     }
 
-    private void fail(Running r, String message) {
-        if (r.lost) {
+    /** Lets the job undo what its task's request did, now that the failure is recorded. */
+    private static void failed(Job job, Task task, String message) {
+        if (job == null) {
             return;
+        }
+        try {
+            job.failed(task, message);
+        } catch (RuntimeException e) {
+            LOG.warn("clean-up after the failure of task {} failed: {}", task.id(), e.toString());
+        }
+    }
+
+    /** Records the failure; false if the lease was lost (another worker owns the task). */
+    private boolean fail(Running r, String message) {
+        if (r.lost) {
+            return false;
         }
         Instant now = clock.instant();
         String text = message == null || message.isBlank() ? "Task failed." : message;
@@ -197,10 +215,11 @@ public final class TaskWorkerPool implements AutoCloseable {
             text = text.substring(0, 4000);
         }
         try {
-            repository.finish(r.claim.task().id(), nodeId, TaskStatus.FAILURE, null, text, now,
+            return repository.finish(r.claim.task().id(), nodeId, TaskStatus.FAILURE, null, text, now,
                     now.plus(settings.ttl()));
         } catch (RuntimeException e) {
             LOG.error("task {}: could not record its failure", r.claim.task().id(), e);
+            return false;
         }
     }
 

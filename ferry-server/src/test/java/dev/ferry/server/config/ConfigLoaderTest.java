@@ -62,6 +62,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void importMethodsDefaultToGlanceDirectAndWebDownloadAndRefuseCopyImage() {
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of()).config().importing().methods())
+                .containsExactly("glance-direct", "web-download");
+        assertThat(ConfigLoader.load(null, Map.of("FERRY_IMPORT_METHODS", "web-download"), Map.of()).config()
+                .importing().methods()).containsExactly("web-download");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("import.methods", "glance-direct,copy-image")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("copy-image").hasMessageContaining("one store");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("import.methods", "glance-download")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("import.methods");
+    }
+
+    @Test
     void badValuesAreRejectedWithTheKeyName() {
         for (Map.Entry<String, String> bad : List.of(Map.entry("tasks.access", "everyone"),
                 Map.entry("tasks.ttl_hours", "-1"), Map.entry("server.listen", "nowhere"),

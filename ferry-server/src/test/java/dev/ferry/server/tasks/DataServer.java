@@ -23,6 +23,7 @@ public final class DataServer implements AutoCloseable {
     private final Map<String, Boolean> stalled = new ConcurrentHashMap<>();
     private final Map<String, Long> heldAfter = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.CountDownLatch> holdGates = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> gates = new ConcurrentHashMap<>();
 
     public DataServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -40,6 +41,10 @@ public final class DataServer implements AutoCloseable {
                     ex.getResponseBody().write(new byte[512]);
                     ex.getResponseBody().flush();
                     Thread.sleep(2_000);
+                    return;
+                }
+                java.util.concurrent.CountDownLatch gate = gates.get(path);
+                if (gate != null && !gate.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
                     return;
                 }
                 byte[] body = files.get(path);
@@ -99,6 +104,16 @@ public final class DataServer implements AutoCloseable {
         files.put(path, body);
         holdGates.put(path, gate);
         heldAfter.put(path, first);
+        return url(path);
+    }
+
+    /**
+     * Serves {@code body} at {@code path} once {@code release} is counted down (the response waits
+     * for it, at most 30 s), so that a test can act while an import is downloading.
+     */
+    public String gate(String path, byte[] body, java.util.concurrent.CountDownLatch release) {
+        files.put(path, body);
+        gates.put(path, release);
         return url(path);
     }
 
