@@ -55,6 +55,14 @@ class ImportPipelineTest {
         ferry = new TestServer(ferryDir, "jdbc:h2:mem:pipeline;DB_CLOSE_DELAY=-1", Map.of(
                 "url.allowed_hosts", "127.0.0.1", "url.allowed_ports", String.valueOf(data.port()),
                 "url.read_timeout_seconds", "1", "url.max_bytes", String.valueOf(64L << 20)), Clock.systemUTC());
+        // The first answer of a cold data server can take longer than the 1 s read timeout on a
+        // loaded machine: warm it up before any test's import depends on it.
+        try {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(data.serve("/warm-up", raw))).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @AfterAll
