@@ -57,8 +57,8 @@ public final class DataServer implements AutoCloseable {
                     out.flush();
                     // one byte every 100 ms while the gate is closed: the client's read timeout
                     // never fires, and the bulk of the rest stays held back
-                    java.util.concurrent.CountDownLatch gate = holdGates.get(path);
-                    for (int i = 0; i < 600 && at < body.length && !gate.await(100, java.util.concurrent.TimeUnit.MILLISECONDS); i++) {
+                    java.util.concurrent.CountDownLatch holdGate = holdGates.get(path);
+                    for (int i = 0; i < 600 && at < body.length && !holdGate.await(100, java.util.concurrent.TimeUnit.MILLISECONDS); i++) {
                         out.write(body, at++, 1);
                         out.flush();
                     }
