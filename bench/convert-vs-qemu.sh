@@ -3,8 +3,8 @@
 #   bash bench/convert-vs-qemu.sh [-n RUNS] [-s SIZE_MIB] [-d WORKDIR] [-k]
 # Source: a qcow2 of SIZE_MIB (default 2048) virtual MiB, alternating 4 MiB of random data and
 # 4 MiB of zeros (half data, half zero), made by qemu-img from a raw file. Targets: vpc (VHD
-# dynamic), raw, qcow2. Each conversion runs RUNS times (default 3) alternating the two tools; the
-# median wall time is reported. Ferry runs with -Xmx256m (heap bound). -k keeps WORKDIR.
+# dynamic), raw, qcow2. Each conversion runs RUNS times (default 3) alternating the two tools (and
+# which one goes first); the median wall time is reported. Ferry runs with -Xmx256m (heap bound). -k keeps WORKDIR.
 # Needs qemu-img and a JDK (the ferry launcher builds the jar on first use).
 set -euo pipefail
 runs=3
@@ -31,14 +31,14 @@ trap cleanup EXIT
 # Run a copy, so that editing the sources meanwhile cannot trigger a rebuild inside a timing.
 . "$here/.mvn/select-jdk.sh"
 cp "$here/ferry-server/target/ferry.jar" "$work/ferry.jar"
-# JVM options as the ./ferry launcher uses them for a short-lived command: the serial GC and, on
+# JVM options as the ./ferry launcher uses them for a short-lived command: the serial GC, C1 only and, on
 # JDK 25+, an AOT cache (else a class-data-sharing archive) of ferry's classes, made once, untimed,
 # by a conversion of a small image. The heap stays bounded at 256 MiB. FERRY_JAVA_OPTS overrides.
 if [ -z "${FERRY_JAVA_OPTS:-}" ]; then
   small="$work/cds.qcow2"
   qemu-img create -q -f qcow2 "$small" 16M
   qemu-io -f qcow2 -c "write -P 0x5a 0 1M" "$small" >/dev/null
-  FERRY_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC"
+  FERRY_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
   major=$(ferry_java_major "$JAVA_HOME")
   if [ "$major" -ge 25 ]; then
     "$JAVA_HOME/bin/java" $FERRY_JAVA_OPTS -XX:AOTMode=record -XX:AOTConfiguration="$work/ferry.aotconf" \
@@ -91,20 +91,27 @@ for t in vpc raw qcow2; do
     # freshly freed page-cache pages. On this VM, writing into guest pages that were not touched
     # for a few seconds costs 3-6x more (qemu-img -O raw: 0.6 s right after a delete, 5-6 s after
     # a 5 s pause), so whichever tool ran second or started later would be measured on that.
-    settle
-    a=$(now); qemu-img convert -f qcow2 -O "$t" "$src" "$work/q.$t"; b=$(now)
-    q+=("$(echo "$b - $a" | bc)")
-    settle
-    a=$(now); ferry convert --no-progress --to "$ferry_to" "$src" "$work/f.$t" >/dev/null; b=$(now)
-    f+=("$(echo "$b - $a" | bc)")
+    # The order alternates: a conversion started right after a qemu-img run was measured up to
+    # 2x slower on this VM than the same one after a ferry run (docs/benchmarks.md, p24).
+    for tool in $( ((r % 2 == 0)) && echo "qemu ferry" || echo "ferry qemu"); do
+      settle
+      if [ "$tool" = qemu ]; then
+        a=$(now); qemu-img convert -f qcow2 -O "$t" "$src" "$work/q.$t"; b=$(now)
+        q+=("$(echo "$b - $a" | bc)")
+      else
+        a=$(now); ferry convert --no-progress --to "$ferry_to" "$src" "$work/f.$t" >/dev/null; b=$(now)
+        f+=("$(echo "$b - $a" | bc)")
+        # untimed: the next settle deletes the output
+        if ! qemu-img compare -q -f qcow2 -F "$t" "$src" "$work/f.$t"; then
+          echo "  ferry output differs from the source!" >&2; fail=1
+        fi
+      fi
+    done
   done
   qm=$(printf '%s\n' "${q[@]}" | median)
   fm=$(printf '%s\n' "${f[@]}" | median)
   ratio=$(echo "scale=2; $fm / $qm" | bc)
   printf '%-8s %10.3f %10.3f %8s\n' "$t" "$qm" "$fm" "$ratio"
-  if ! qemu-img compare -q -f qcow2 -F "$t" "$src" "$work/f.$t"; then
-    echo "  ferry output differs from the source!" >&2; fail=1
-  fi
   rm -f "$work/q.$t" "$work/f.$t"
 done
 echo "ratio = ferry / qemu-img (median wall time, ferry includes JVM start-up); < 1 means ferry is faster"

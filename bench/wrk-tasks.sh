@@ -84,17 +84,25 @@ echo "warm-up: $WARMUP on each endpoint"
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'; }
 median() { sort -n | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 
+# Server CPU time (user + system, clock ticks) from /proc: CPU per request does not depend on how
+# much of the machine other processes take, unlike req/s and latency.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat" 2>/dev/null || echo 0; }
+
 run() {  # NAME URL
-  local name=$1 url=$2 out rps p50 p90 p99 bad r
+  local name=$1 url=$2 out rps p50 p90 p99 bad r c0 c1 reqs cpu
   : > "$work/rps"; : > "$work/p99"
   for r in $(seq 1 "$RUNS"); do
+    c0=$(cpu_ticks)
     out=$("${wrk_pin[@]}" wrk -t2 -c16 -d"$DURATION" --latency "$url")
+    c1=$(cpu_ticks)
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '$1 == "50%" {print $2}' | to_ms)
     p90=$(echo "$out" | awk '$1 == "90%" {print $2}' | to_ms)
     p99=$(echo "$out" | awk '$1 == "99%" {print $2}' | to_ms)
     bad=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
-    printf '%-26s run %d: %10s req/s  p50 %6s  p90 %6s  p99 %6s ms  %s\n' "$name" "$r" "$rps" "$p50" "$p90" "$p99" "$bad"
+    reqs=$(echo "$out" | awk '/requests in/ {print $1}')
+    cpu=$(awk -v d=$((c1 - c0)) -v n="$reqs" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f", d * 1e6 / hz / n; else print "?" }')
+    printf '%-26s run %d: %10s req/s  p50 %6s  p90 %6s  p99 %6s ms  server CPU %4s us/req  %s\n' "$name" "$r" "$rps" "$p50" "$p90" "$p99" "$cpu" "$bad"
     echo "$rps" >> "$work/rps"; echo "$p99" >> "$work/p99"
   done
   printf '%-26s median: %10s req/s  p99 %6s ms\n' "$name" "$(median < "$work/rps")" "$(median < "$work/p99")"

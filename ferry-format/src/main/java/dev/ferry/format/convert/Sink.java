@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -26,6 +27,8 @@ public final class Sink implements Closeable {
     private final FileChannel channel;
     private final Thread[] workers;
     private final BlockingQueue<Job> pool;
+    /** Pooled buffers not yet allocated: made on first need (most data arrives in the caller's direct buffers). */
+    private int unallocated;
     private final BlockingQueue<Job> queue;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private int inFlight;
@@ -44,12 +47,16 @@ public final class Sink implements Closeable {
             this.buf = own;
         }
 
+        /** A caller's buffer (released through {@code completion}) or a private copy ({@code completion} null). */
         Job(ByteBuffer external, Completion completion) {
             this.own = null;
             this.buf = external;
             this.completion = completion;
         }
     }
+
+    /** Heap-array writes up to this size are queued as a private copy instead of taking a pooled buffer. */
+    private static final int SMALL_WRITE = 64 * 1024;
 
     /**
      * Tracks a caller's direct buffer while asynchronous writes still read from it: each write
@@ -90,16 +97,17 @@ public final class Sink implements Closeable {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.pool = new ArrayBlockingQueue<>(buffers);
         this.queue = new ArrayBlockingQueue<>(buffers + threads + 64);
-        for (int i = 0; i < buffers; i++) {
-            pool.add(new Job(MAX_BUFFER));
-        }
+        this.unallocated = buffers;
         this.workers = new Thread[threads];
         for (int i = 0; i < threads; i++) {
             workers[i] = Thread.ofPlatform().name("ferry-sink-" + i).daemon().start(this::work);
         }
     }
 
-    /** An asynchronous sink with {@code threads} writer threads and {@code buffers} 4 MiB direct buffers. */
+    /**
+     * An asynchronous sink with {@code threads} writer threads and up to {@code buffers} 4 MiB direct
+     * buffers for heap-array writes, allocated when first needed.
+     */
     public static Sink async(FileChannel channel, int threads, int buffers) {
         if (threads < 1 || buffers < threads) {
             throw new IllegalArgumentException("threads " + threads + ", buffers " + buffers);
@@ -127,7 +135,7 @@ public final class Sink implements Closeable {
                     if (j.own != null) {
                         j.buf.clear();
                         pool.add(j);
-                    } else {
+                    } else if (j.completion != null) {
                         j.completion.release();
                     }
                     synchronized (lock) {
@@ -150,13 +158,27 @@ public final class Sink implements Closeable {
             }
             return;
         }
+        if (len <= SMALL_WRITE) {
+            // tables, bitmaps, headers: a copy of their size, not a 4 MiB buffer
+            rethrow();
+            Job j = new Job(ByteBuffer.wrap(Arrays.copyOfRange(buf, off, off + len)), null);
+            j.position = position;
+            enqueue(j);
+            return;
+        }
         int done = 0;
         while (done < len) {
             rethrow();
             int n = Math.min(MAX_BUFFER, len - done);
-            Job j;
+            Job j = pool.poll();
             try {
-                j = pool.take();
+                if (j == null && unallocated > 0) {
+                    // 4 MiB of zeroed direct memory each (page faults): only as many as are used
+                    unallocated--;
+                    j = new Job(MAX_BUFFER);
+                } else if (j == null) {
+                    j = pool.take();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("write interrupted");
@@ -164,11 +186,27 @@ public final class Sink implements Closeable {
             j.buf.clear();
             j.buf.put(buf, off + done, n).flip();
             j.position = position + done;
-            synchronized (lock) {
-                inFlight++;
-            }
-            queue.add(j);
+            enqueue(j);
             done += n;
+        }
+    }
+
+    /** Queues a write; blocks while the queue is full, which bounds the copies in flight. */
+    private void enqueue(Job j) throws InterruptedIOException {
+        synchronized (lock) {
+            inFlight++;
+        }
+        try {
+            queue.put(j);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            synchronized (lock) {
+                inFlight--;
+            }
+            if (j.own != null) {
+                pool.add(j);
+            }
+            throw new InterruptedIOException("write interrupted");
         }
     }
 

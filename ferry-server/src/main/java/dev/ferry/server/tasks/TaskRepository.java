@@ -25,6 +25,19 @@ public final class TaskRepository {
             + "user_id, created_at, updated_at, expires_at, attempts, bytes_done, bytes_total";
     /** What a list entry (Glance's task stub) shows: no input, result, message or progress. */
     private static final String LIST_COLUMNS = "id, type, status, owner, created_at, updated_at, expires_at";
+    // Rows are read by column index: a lookup by name makes H2 build a name map per result set.
+    private static final int ID = column(COLUMNS, "id"), TYPE = column(COLUMNS, "type"),
+            STATUS = column(COLUMNS, "status"), OWNER = column(COLUMNS, "owner"), INPUT = column(COLUMNS, "input"),
+            RESULT = column(COLUMNS, "result"), MESSAGE = column(COLUMNS, "message"),
+            IMAGE_ID = column(COLUMNS, "image_id"), REQUEST_ID = column(COLUMNS, "request_id"),
+            USER_ID = column(COLUMNS, "user_id"), CREATED_AT = column(COLUMNS, "created_at"),
+            UPDATED_AT = column(COLUMNS, "updated_at"), EXPIRES_AT = column(COLUMNS, "expires_at"),
+            ATTEMPTS = column(COLUMNS, "attempts"), BYTES_DONE = column(COLUMNS, "bytes_done"),
+            BYTES_TOTAL = column(COLUMNS, "bytes_total");
+    private static final int L_ID = column(LIST_COLUMNS, "id"), L_TYPE = column(LIST_COLUMNS, "type"),
+            L_STATUS = column(LIST_COLUMNS, "status"), L_OWNER = column(LIST_COLUMNS, "owner"),
+            L_CREATED_AT = column(LIST_COLUMNS, "created_at"), L_UPDATED_AT = column(LIST_COLUMNS, "updated_at"),
+            L_EXPIRES_AT = column(LIST_COLUMNS, "expires_at");
 
     private final Jdbi jdbi;
     private final JsonMapper json;
@@ -316,39 +329,48 @@ public final class TaskRepository {
 
     /** A task as a list shows it: input, result, message, progress and request data left out. */
     private static Task mapListed(ResultSet rs) throws SQLException {
-        long expires = rs.getLong("expires_at");
+        long expires = rs.getLong(L_EXPIRES_AT);
         boolean noExpiry = rs.wasNull();
-        return new Task(UUID.fromString(rs.getString("id")),
-                TaskType.parse(rs.getString("type")).orElseThrow(),
-                TaskStatus.parse(rs.getString("status")).orElseThrow(),
-                rs.getString("owner"), null, null, "",
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")),
+        return new Task(UUID.fromString(rs.getString(L_ID)),
+                TaskType.parse(rs.getString(L_TYPE)).orElseThrow(),
+                TaskStatus.parse(rs.getString(L_STATUS)).orElseThrow(),
+                rs.getString(L_OWNER), null, null, "",
+                Instant.ofEpochMilli(rs.getLong(L_CREATED_AT)),
+                Instant.ofEpochMilli(rs.getLong(L_UPDATED_AT)),
                 noExpiry ? null : Instant.ofEpochMilli(expires),
                 null, null, null, null, 0);
     }
 
     private Task map(ResultSet rs) throws SQLException {
-        long expires = rs.getLong("expires_at");
+        long expires = rs.getLong(EXPIRES_AT);
         boolean noExpiry = rs.wasNull();
-        long done = rs.getLong("bytes_done");
+        long done = rs.getLong(BYTES_DONE);
         boolean noProgress = rs.wasNull();
-        long total = rs.getLong("bytes_total");
-        return new Task(UUID.fromString(rs.getString("id")),
-                TaskType.parse(rs.getString("type")).orElseThrow(),
-                TaskStatus.parse(rs.getString("status")).orElseThrow(),
-                rs.getString("owner"),
-                rs.getString("input"),
-                rs.getString("result"),
-                rs.getString("message"),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")),
+        long total = rs.getLong(BYTES_TOTAL);
+        return new Task(UUID.fromString(rs.getString(ID)),
+                TaskType.parse(rs.getString(TYPE)).orElseThrow(),
+                TaskStatus.parse(rs.getString(STATUS)).orElseThrow(),
+                rs.getString(OWNER),
+                rs.getString(INPUT),
+                rs.getString(RESULT),
+                rs.getString(MESSAGE),
+                Instant.ofEpochMilli(rs.getLong(CREATED_AT)),
+                Instant.ofEpochMilli(rs.getLong(UPDATED_AT)),
                 noExpiry ? null : Instant.ofEpochMilli(expires),
-                rs.getString("request_id"),
-                rs.getString("user_id"),
-                rs.getString("image_id"),
+                rs.getString(REQUEST_ID),
+                rs.getString(USER_ID),
+                rs.getString(IMAGE_ID),
                 noProgress ? null : new TaskProgress(done, total),
-                rs.getInt("attempts"));
+                rs.getInt(ATTEMPTS));
+    }
+
+    /** The 1-based JDBC index of {@code name} in a comma-separated column list. */
+    static int column(String columns, String name) {
+        int i = java.util.Arrays.asList(columns.split(", ")).indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException(name + " not in " + columns);
+        }
+        return i + 1;
     }
 
 }

@@ -7,9 +7,13 @@ import java.util.Optional;
 public enum TaskStatus {
     PENDING, PROCESSING, SUCCESS, FAILURE;
 
+    // computed once: value() and parse() run for every row a list or show reads
+    private static final TaskStatus[] ALL = values();
+    private final String value = name().toLowerCase(Locale.ROOT);
+
     /** The wire and database spelling. */
     public String value() {
-        return name().toLowerCase(Locale.ROOT);
+        return value;
     }
 
     public boolean isTerminal() {
@@ -25,8 +29,8 @@ public enum TaskStatus {
     }
 
     public static Optional<TaskStatus> parse(String text) {
-        for (TaskStatus s : values()) {
-            if (s.value().equals(text)) {
+        for (TaskStatus s : ALL) {
+            if (s.value.equals(text)) {
                 return Optional.of(s);
             }
         }

@@ -9,6 +9,7 @@ import java.util.Optional;
 public enum TaskType {
     IMPORT("import"), API_IMAGE_IMPORT("api_image_import"), EXPORT("export");
 
+    private static final TaskType[] ALL = values(); // values() copies its array on every call
     private final String value;
 
     TaskType(String value) {
@@ -20,7 +21,7 @@ public enum TaskType {
     }
 
     public static Optional<TaskType> parse(String text) {
-        for (TaskType t : values()) {
+        for (TaskType t : ALL) {
             if (t.value.equals(text)) {
                 return Optional.of(t);
             }
