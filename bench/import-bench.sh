@@ -10,10 +10,17 @@
 # dir (H2 + file store) and times POST /v2/tasks -> status success (polled every 0.05 s), RUNS
 # times each with disk_format qcow2 (stored as is) and disk_format raw (converted), alternating,
 # each after `sync`. Prints the runs and medians, and for reference the time of sha512sum (the
-# slower of the two digests Ferry computes) over the stored bytes of each case.
+# slower of the two digests Ferry computes) over the stored bytes of each case, and of one JDK
+# MessageDigest pass (bench/DigestPass.java: SHA-512 and MD5, best of 3, JIT warmed up).
+# Next to each wall time: the CPU time (user+sys) the Ferry process spent on that import, which
+# says more than the wall time on a loaded machine; `uptime` is printed before and after.
+# FERRY_JAR=path/to/ferry.jar runs that jar instead of ./ferry (to compare two builds).
 # Needs qemu-img, curl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. ./.mvn/select-jdk.sh
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+echo "load before: $(uptime)"
 RUNS=${RUNS:-3}
 for tool in qemu-img curl python3 sha512sum; do
   command -v $tool >/dev/null || { echo "bench: $tool is required" >&2; exit 2; }
@@ -56,17 +63,25 @@ python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/www" > "$work/so
 source_pid=$!
 source_port=$(wait_for "$work/source.log" 'port [0-9]+' 10 | grep -oE '[0-9]+')
 
+ferry_cmd=(./ferry)
+[ -n "${FERRY_JAR-}" ] && ferry_cmd=("$java_bin" -jar "$FERRY_JAR")
 FERRY_URL_ALLOWED_HOSTS=127.0.0.1 FERRY_URL_ALLOWED_PORTS="80,443,$source_port" \
-  ./ferry serve --listen 127.0.0.1:0 --data-dir "$work/data" > "$work/server.out" 2> "$work/server.log" &
+  "${ferry_cmd[@]}" serve --listen 127.0.0.1:0 --data-dir "$work/data" > "$work/server.out" 2> "$work/server.log" &
 server_pid=$!
 base=$(wait_for "$work/server.out" 'http://[0-9.]+:[0-9]+' 300)
 echo "server: $base (pid $server_pid)"
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-time_import() {  # DISK_FORMAT NAME -> seconds
-  local body id st t0 t1
+ticks=$(getconf CLK_TCK)
+cpu_ticks() {  # PID -> utime + stime of the process, in clock ticks
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+time_import() {  # DISK_FORMAT NAME -> "seconds cpu-seconds"
+  local body id st t0 t1 c0 c1
   body="{\"type\": \"import\", \"input\": {\"import_from\": \"http://127.0.0.1:$source_port/big1g.qcow2\", \"import_from_format\": \"qcow2\", \"image_properties\": {\"name\": \"$2\", \"disk_format\": \"$1\", \"container_format\": \"bare\"}}}"
+  c0=$(cpu_ticks "$server_pid")
   t0=$(now)
   id=$(curl -sf -X POST "$base/v2/tasks" -H 'Content-Type: application/json' -d "$body" | json 'd["id"]')
   while :; do
@@ -75,23 +90,24 @@ time_import() {  # DISK_FORMAT NAME -> seconds
     sleep 0.05
   done
   t1=$(now)
+  c1=$(cpu_ticks "$server_pid")
   [ "$st" = success ] || { echo "bench: task $id ended in $st: $(curl -sf "$base/v2/tasks/$id")" >&2; exit 1; }
-  python3 -c "print(f'{$t1 - $t0:.2f}')"
+  python3 -c "print(f'{$t1 - $t0:.2f} {($c1 - $c0) / $ticks:.2f}')"
 }
 
 median() { printf '%s\n' "$@" | sort -n | python3 -c 'import sys; v=[float(x) for x in sys.stdin]; print(f"{sorted(v)[len(v)//2]:.2f}")'; }
 
 # warm-up: one import of each kind, not counted
 time_import qcow2 warm-keep >/dev/null; time_import raw warm-raw >/dev/null
-conv=(); keep=()
+conv=(); keep=(); conv_cpu=(); keep_cpu=()
 for i in $(seq 1 "$RUNS"); do
   sync; sleep 1
-  conv+=("$(time_import raw "conv-$i")")
+  read -r wall cpu <<< "$(time_import raw "conv-$i")"; conv+=("$wall"); conv_cpu+=("$cpu")
   sync; sleep 1
-  keep+=("$(time_import qcow2 "keep-$i")")
+  read -r wall cpu <<< "$(time_import qcow2 "keep-$i")"; keep+=("$wall"); keep_cpu+=("$cpu")
 done
-echo "with conversion to raw: ${conv[*]} s; median $(median "${conv[@]}") s (Glance 5.88 s)"
-echo "without conversion:     ${keep[*]} s; median $(median "${keep[@]}") s (Glance 3.92 s)"
+echo "with conversion to raw: ${conv[*]} s; median $(median "${conv[@]}") s (Glance 5.88 s); Ferry CPU ${conv_cpu[*]} s, median $(median "${conv_cpu[@]}") s"
+echo "without conversion:     ${keep[*]} s; median $(median "${keep[@]}") s (Glance 3.92 s); Ferry CPU ${keep_cpu[*]} s, median $(median "${keep_cpu[@]}") s"
 
 # reference: SHA-512 over the same bytes (read from the page cache): the qcow2 as stored without
 # conversion, and a 1 GiB raw image as stored with it
@@ -99,7 +115,9 @@ raw_blob=$(find "$work/data/images" -type f -size 1073741824c | head -n1)
 for file in "$work/www/big1g.qcow2" "$raw_blob"; do
   cat "$file" > /dev/null
   t0=$(now); sha512sum "$file" >/dev/null; t1=$(now)
-  echo "sha512sum over $(stat -c %s "$file") bytes: $(python3 -c "print(f'{$t1 - $t0:.2f}')") s"
+  echo "sha512sum over $(stat -c %s "$file") bytes: $(python3 -c "print(f'{$t1 - $t0:.2f}')") s;" \
+    "JDK SHA-512 $("$java_bin" bench/DigestPass.java "$file" SHA-512) s, MD5 $("$java_bin" bench/DigestPass.java "$file" MD5) s"
 done
 echo "phases, as the server logged them (warm-up first):"
-grep -oE 'import [0-9a-f-]+: .*' "$work/server.log" | sed 's/^import [0-9a-f-]*: /  /'
+cat "$work/server.log" "$work/server.out" | grep -oE 'import [0-9a-f-]+: .*' | sed 's/^import [0-9a-f-]*: /  /'
+echo "load after: $(uptime)"

@@ -2,26 +2,14 @@ package dev.ferry.server.images;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Passes a stream through unchanged while computing its MD5 and SHA-512, each on its own virtual
- * thread, so that hashing costs the slower of the two digests rather than their sum and runs in
- * parallel with whoever reads (usually a store writing to disk or the network).
- *
- * <p>Bytes read are copied into chunks from a fixed pool ({@value #POOL_SIZE} x
- * {@value #CHUNK_SIZE} bytes); each chunk goes to both digest threads through their queues and
- * returns to the pool when both are done with it. Memory is bounded: a reader faster than the
- * digests waits for a free chunk.
+ * thread ({@link DigestPair}), so that hashing costs the slower of the two digests rather than
+ * their sum and runs in parallel with whoever reads (usually a store writing to disk or the
+ * network). Memory is bounded: a reader faster than the digests waits for them.
  *
  * <p>Contract: read to the end (until a read returns -1), then {@link #finish()}. Calling
  * {@code finish()} earlier throws {@link IllegalStateException}: a digest of part of a stream
@@ -31,29 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ChecksummingInputStream extends InputStream {
 
-    static final int CHUNK_SIZE = 128 * 1024;
-    static final int POOL_SIZE = 8;
-
-    private static final Chunk END = new Chunk(0);
+    static final int CHUNK_SIZE = DigestPair.CHUNK_SIZE;
 
     private final InputStream in;
-    private final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(POOL_SIZE);
-    private final Digester md5;
-    private final Digester sha512;
-    private Chunk current;
-    private long size;
+    private final DigestPair digests = new DigestPair();
     private boolean eof;
     private boolean closed;
-    private boolean ended;
     private Checksums result;
 
     public ChecksummingInputStream(InputStream in) {
         this.in = Objects.requireNonNull(in, "in");
-        for (int i = 0; i < POOL_SIZE; i++) {
-            free.add(new Chunk(CHUNK_SIZE));
-        }
-        this.md5 = new Digester("MD5", free);
-        this.sha512 = new Digester("SHA-512", free);
     }
 
     @Override
@@ -78,10 +53,9 @@ public final class ChecksummingInputStream extends InputStream {
         int n = in.read(b, off, len);
         if (n < 0) {
             eof = true;
-            endDigests();
             return -1;
         }
-        feed(b, off, n);
+        digests.update(b, off, n);
         return n;
     }
 
@@ -125,7 +99,7 @@ public final class ChecksummingInputStream extends InputStream {
 
     /** Bytes read so far. */
     public long bytesRead() {
-        return size;
+        return digests.size();
     }
 
     /**
@@ -140,14 +114,9 @@ public final class ChecksummingInputStream extends InputStream {
         }
         if (!eof) {
             throw new IllegalStateException("checksums are only known at the end of the stream (read "
-                    + size + " bytes so far)");
+                    + digests.size() + " bytes so far)");
         }
-        try {
-            result = new Checksums(md5.await(), sha512.await(), size);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the digests");
-        }
+        result = digests.finish();
         return result;
     }
 
@@ -160,115 +129,9 @@ public final class ChecksummingInputStream extends InputStream {
         try {
             in.close();
         } finally {
-            if (!eof) {
-                current = null; // a partial digest is worthless: drop the pending bytes
-                endDigests();
+            if (result == null) {
+                digests.close(); // a partial digest is worthless
             }
-        }
-    }
-
-    private void feed(byte[] b, int off, int n) throws IOException {
-        size += n;
-        while (n > 0) {
-            if (current == null) {
-                current = takeFree();
-            }
-            int k = Math.min(n, current.data.length - current.length);
-            System.arraycopy(b, off, current.data, current.length, k);
-            current.length += k;
-            off += k;
-            n -= k;
-            if (current.length == current.data.length) {
-                publish();
-            }
-        }
-    }
-
-    private void publish() {
-        Chunk c = current;
-        current = null;
-        c.refs.set(2);
-        md5.queue.add(c);
-        sha512.queue.add(c);
-    }
-
-    private void endDigests() {
-        if (ended) {
-            return;
-        }
-        ended = true;
-        if (current != null && current.length > 0) {
-            publish();
-        }
-        md5.queue.add(END);
-        sha512.queue.add(END);
-    }
-
-    private Chunk takeFree() throws InterruptedIOException {
-        try {
-            return free.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the digests");
-        }
-    }
-
-    private static final class Chunk {
-        final byte[] data;
-        int length;
-        final AtomicInteger refs = new AtomicInteger();
-
-        Chunk(int capacity) {
-            this.data = new byte[capacity];
-        }
-    }
-
-    /** One digest on one virtual thread, fed by its own queue (never full: at most POOL_SIZE + END). */
-    private static final class Digester implements Runnable {
-        final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(POOL_SIZE + 1);
-        private final MessageDigest digest;
-        private final BlockingQueue<Chunk> free;
-        private final CountDownLatch done = new CountDownLatch(1);
-        private volatile String hex;
-
-        Digester(String algorithm, BlockingQueue<Chunk> free) {
-            try {
-                this.digest = MessageDigest.getInstance(algorithm);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(algorithm + " is required of every Java platform", e);
-            }
-            this.free = free;
-            Thread.ofVirtual().name("digest-" + algorithm).start(this);
-        }
-
-        @Override
-        public void run() {
-            try {
-                while (true) {
-                    Chunk c = queue.take();
-                    if (c == END) {
-                        break;
-                    }
-                    digest.update(c.data, 0, c.length);
-                    if (c.refs.decrementAndGet() == 0) {
-                        c.length = 0;
-                        free.add(c);
-                    }
-                }
-                hex = HexFormat.of().formatHex(digest.digest());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                done.countDown();
-            }
-        }
-
-        String await() throws InterruptedException {
-            done.await();
-            if (hex == null) {
-                throw new IllegalStateException("digest thread stopped before the end of the stream");
-            }
-            return hex;
         }
     }
 }

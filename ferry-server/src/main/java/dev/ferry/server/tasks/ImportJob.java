@@ -4,13 +4,13 @@ import dev.ferry.format.DiskFormat;
 import dev.ferry.format.Inspection;
 import dev.ferry.format.convert.Converter;
 import dev.ferry.format.convert.DiskWriter;
-import dev.ferry.format.io.FileReadSource;
 import dev.ferry.format.convert.FormatException;
 import dev.ferry.format.convert.Sink;
 import dev.ferry.format.convert.TargetFormat;
 import dev.ferry.format.convert.VirtualDisk;
 import dev.ferry.format.detect.Inspector;
 import dev.ferry.format.io.FileReadSource;
+import dev.ferry.format.io.ReadSource;
 import dev.ferry.server.images.Checksums;
 import dev.ferry.server.images.ChecksummingInputStream;
 import dev.ferry.server.images.Image;
@@ -32,6 +32,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -45,12 +47,13 @@ import tools.jackson.databind.node.ObjectNode;
  * visible in the same transaction that marks the task successful. Nothing is visible before that;
  * a failed or superseded attempt removes its blob and its staging files.
  *
- * <p>An http(s) source can be read only in order, and inspection needs the end of the file (a
- * fixed VHD's footer, a VMDK's footer, tables anywhere), so the download is staged under
- * {@link StagingArea} (bounded by {@code url.max_bytes}) while its digests are computed. If no
- * conversion is needed the staged file itself becomes the blob ({@link BlobStore#putFile}: a
- * rename for the file store) with the digests of the download; otherwise the converter writes a
- * second staging file, which is digested and moved into the store. See docs/import.md.
+ * <p>The source is read once, in order, into a staging file ({@link Spool}); the decision to
+ * accept is always taken by inspecting that complete local file. Without conversion the staged
+ * file, digested as it arrived, becomes the blob ({@link BlobStore#putFile}: a rename for the file
+ * store). When a conversion is certain from the claim and the source is readable in order (qcow2,
+ * raw; {@link #convertsWhileDownloading}), the converter reads the staging file while it is still
+ * downloading and writes its output (digested as written when raw); the output is kept only if
+ * the inspection of the complete file then accepts the same conversion. See docs/import.md.
  *
  * <p>The same job runs the interoperable import's {@code api_image_import} tasks
  * ({@link ImageImport}): only the {@link Plan} differs, its source being the staged data or the
@@ -190,12 +193,27 @@ public final class ImportJob implements Job {
         Path staged = staging.newFile(task, "source");
         Path converted = staging.newFile(task, "output");
         boolean committed = false;
+        Download download = null;
         try {
             long t0 = System.nanoTime();
             // When the claim and the requested format already say a conversion will follow, the
             // download's digests would be thrown away: they are not computed.
-            boolean digestDownload = !policy.conversionExpected(claimed, plan.wantedFormat());
-            Checksums downloaded = download(plan.source(), staged, context, digestDownload);
+            boolean conversionExpected = policy.conversionExpected(claimed, plan.wantedFormat());
+            OpenedStream opened = plan.source().open();
+            download = new Download(opened, context, !conversionExpected);
+            long total = opened.contentLength();
+            if (total > policy.limits().maxFileSize()) {
+                throw new JobFailedException(policy.fileTooLarge(total));
+            }
+            download.spool = Spool.create(staged, total, !conversionExpected);
+            Speculation spec = null;
+            if (convertsWhileDownloading(conversionExpected, total, claimed)) {
+                // progress: the converter's (virtual bytes), from its first chunk
+                spec = convertWhileDownloading(download, claimed.get(), plan.wantedFormat(), converted, context);
+            } else {
+                context.progress(0, total);
+            }
+            Checksums downloaded = download.finish();
             long t1 = System.nanoTime();
             Inspection inspection;
             try (FileReadSource rs = FileReadSource.open(staged)) {
@@ -214,13 +232,22 @@ public final class ImportJob implements Job {
                 sums = digest(staged, context); // the expected conversion turned out not to be needed
             }
             if (conversion.isPresent()) {
-                try (InOrderDigest inOrder = new InOrderDigest()) {
-                    virtualSize = convert(staged, inspection, conversion.get(), converted, context,
-                            conversion.get() == TargetFormat.RAW ? inOrder : null);
-                    Files.deleteIfExists(staged);
-                    t2 = System.nanoTime();
-                    sums = inOrder.result();
+                if (spec != null && spec.target() == conversion.get()) {
+                    // The output of the conversion that ran during the download: the same bytes,
+                    // now fully inspected, gave the same decision.
+                    virtualSize = spec.virtualSize();
+                    sums = spec.sums();
+                } else {
+                    try (FileReadSource src = FileReadSource.open(staged);
+                         VirtualDisk disk = Converter.open(src, inspection);
+                         InOrderDigest inOrder = new InOrderDigest()) {
+                        virtualSize = convert(disk, conversion.get(), converted, context,
+                                conversion.get() == TargetFormat.RAW ? inOrder : null);
+                        sums = inOrder.result();
+                    }
                 }
+                Files.deleteIfExists(staged);
+                t2 = System.nanoTime();
                 if (sums == null) {
                     sums = digest(converted, context);
                 }
@@ -230,8 +257,10 @@ public final class ImportJob implements Job {
             checkAlive(context);
             StoredBlob blob = store.putFile(key, toStore);
             long t4 = System.nanoTime();
-            LOG.info("import {}: download {} ms (stored {} bytes), inspect{} {} ms, digest of output {} ms, store {} ms",
-                    task.id(), ms(t1 - t0), sums.size(), conversion.map(c -> "+convert to " + c).orElse(""),
+            boolean overlapped = spec != null && conversion.isPresent() && spec.target() == conversion.get();
+            LOG.info("import {}: download{} {} ms (stored {} bytes), inspect{} {} ms, digest of output {} ms, store {} ms",
+                    task.id(), overlapped ? "+convert to " + conversion.get() : "", ms(t1 - t0), sums.size(),
+                    conversion.isPresent() && !overlapped ? "+convert to " + conversion.get() : "",
                     ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
             if (blob.size() != sums.size()) {
                 throw new IOException("the store kept " + blob.size() + " bytes of " + sums.size());
@@ -250,6 +279,9 @@ public final class ImportJob implements Job {
         } catch (IOException e) {
             throw new JobFailedException("Import of " + from + " failed: " + e.getMessage(), e);
         } finally {
+            if (download != null) {
+                download.abort();
+            }
             deleteQuietly(staged);
             deleteQuietly(converted);
             if (!committed) {
@@ -259,46 +291,226 @@ public final class ImportJob implements Job {
     }
 
     /**
-     * Downloads into {@code staged}, digesting as it goes if {@code digest} (else returns null);
-     * checks the length against the announced one.
+     * Whether a source claimed to be in {@code format} is converted while it downloads: its reader
+     * needs the file's parts roughly in file order (qcow2 as qemu-img writes it: header, tables,
+     * then clusters in guest order; raw) and checks every table entry it follows by itself, so it
+     * is safe to run before the inspection of the complete file, which still decides.
      */
-    private Checksums download(Source source, Path staged, JobContext context,
-                               boolean digest) throws IOException, JobFailedException {
-        try (OpenedStream opened = source.open();
-             InputStream body = digest ? new ChecksummingInputStream(opened.body()) : opened.body();
-             OutputStream out = Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long total = opened.contentLength();
-            long cap = policy.limits().maxFileSize();
-            if (total > cap) {
-                throw new JobFailedException(policy.fileTooLarge(total));
+    static boolean readableInOrder(DiskFormat format) {
+        return format == DiskFormat.QCOW2 || format == DiskFormat.RAW;
+    }
+
+    /**
+     * The streaming decision: convert while downloading when a conversion is certain before the
+     * bytes are seen, the length is announced (the readers need the file size) and the claimed
+     * format is {@link #readableInOrder}; else download to the staging file first.
+     */
+    static boolean convertsWhileDownloading(boolean conversionExpected, long contentLength, Optional<DiskFormat> claimed) {
+        return conversionExpected && contentLength >= 0 && claimed.isPresent() && readableInOrder(claimed.get());
+    }
+
+    /** The output of a conversion that ran while the source was downloading, before inspection. */
+    private record Speculation(TargetFormat target, long virtualSize, Checksums sums) {
+    }
+
+    /**
+     * Starts the download on a thread of its own and a conversion of what has arrived (through the
+     * {@link Spool}) on another, and waits for the conversion; the complete file is inspected
+     * afterwards. Returns null when the conversion gave up (bad or unexpected content, a failed
+     * download, an output over the cap): the caller then decides on the complete file as if
+     * nothing had run. Never decides acceptance itself. If this thread is interrupted (lease lost,
+     * shutdown), both threads are stopped before it returns.
+     */
+    private Speculation convertWhileDownloading(Download download, DiskFormat claimed, String diskFormat, Path out,
+                                                JobContext context) throws IOException, InterruptedException {
+        FutureTask<Speculation> conversion = new FutureTask<>(() -> {
+            ReadSource src = download.spool.reader();
+            try (VirtualDisk disk = Converter.open(src, Inspection.accept(claimed, null, -1, -1, src.size()))) {
+                Optional<TargetFormat> target;
+                try {
+                    target = policy.conversion(Inspection.accept(claimed, null, disk.size(), -1, src.size()), diskFormat);
+                } catch (JobFailedException e) {
+                    return null;
+                }
+                // The output is bounded like a raw one before any inspection: at most the cap.
+                if (target.isEmpty() || disk.size() > policy.maxOutputBytes()) {
+                    return null;
+                }
+                try (InOrderDigest inOrder = new InOrderDigest()) {
+                    long virtualSize = convert(disk, target.get(), out, context,
+                            target.get() == TargetFormat.RAW ? inOrder : null);
+                    return new Speculation(target.get(), virtualSize, inOrder.result());
+                }
+            } catch (InterruptedIOException | StoppedException | LeaseLostException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("conversion during the download gave up: {}", e.toString());
+                return null;
             }
-            context.progress(0, total);
-            long size = copy(body, out, context, total, cap);
-            if (total >= 0 && size != total) {
-                throw new SourceException("the download ended after " + size + " of the " + total
-                        + " bytes announced (truncated)");
+        });
+        Thread converter = Thread.ofPlatform().name("ferry-import-convert").daemon(true).start(conversion);
+        download.start();
+        try {
+            return conversion.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            } else if (cause instanceof RuntimeException r) {
+                throw r;
+            } else if (cause instanceof Error err) {
+                throw err;
             }
-            return digest ? ((ChecksummingInputStream) body).finish() : null;
+            throw new IOException(cause);
+        } finally {
+            if (!conversion.isDone() || Thread.currentThread().isInterrupted()) {
+                download.abort();
+            }
+            joinUninterruptibly(converter);
         }
     }
 
     /**
-     * Converts {@code staged} into {@code out} as {@link Converter#convert} does, with the
-     * writer wrapped by {@code inOrder} (when not null) so that the output is digested as it is
-     * written.
+     * One download into a {@link Spool}: on the job's thread ({@link #finish()} alone) or on its
+     * own ({@link #start()} first). Digests the bytes as they pass when asked; checks the length
+     * against the announced one.
      */
-    private static long convert(Path staged, Inspection inspection, TargetFormat target, Path out, JobContext context,
+    private final class Download implements Runnable {
+        private final OpenedStream opened;
+        private final JobContext context;
+        private final boolean digest;
+        Spool spool;
+        private Thread thread;
+        private volatile Checksums result;
+        private volatile Throwable failure;
+        private boolean aborted;
+
+        Download(OpenedStream opened, JobContext context, boolean digest) {
+            this.opened = opened;
+            this.context = context;
+            this.digest = digest;
+        }
+
+        void start() {
+            thread = Thread.ofPlatform().name("ferry-import-download").daemon(true).start(this);
+        }
+
+        @Override
+        public void run() {
+            try {
+                result = copy(false);
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        /** Runs the download here, or waits for the thread; the digests (null if not asked). */
+        Checksums finish() throws IOException, InterruptedException {
+            if (thread == null) {
+                return copy(true);
+            }
+            thread.join();
+            Throwable t = failure;
+            if (t instanceof IOException e) {
+                throw e;
+            } else if (t instanceof RuntimeException e) {
+                throw e;
+            } else if (t instanceof Error e) {
+                throw e;
+            }
+            return result;
+        }
+
+        private Checksums copy(boolean reportProgress) throws IOException {
+            try (InputStream body = digest ? new ChecksummingInputStream(opened.body()) : opened.body()) {
+                long total = opened.contentLength();
+                long cap = policy.limits().maxFileSize();
+                byte[] buffer = new byte[1 << 20];
+                long done = 0;
+                int n;
+                while ((n = body.read(buffer)) >= 0) {
+                    done += n;
+                    if (done > cap) {
+                        throw new FileTooLargeException(done);
+                    }
+                    spool.append(buffer, 0, n);
+                    if (context.leaseLost() || Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedIOException("task lease lost or worker stopping");
+                    }
+                    if (reportProgress) {
+                        context.progress(done, total);
+                    }
+                }
+                if (total >= 0 && done != total) {
+                    throw new SourceException("the download ended after " + done + " of the " + total
+                            + " bytes announced (truncated)");
+                }
+                Checksums sums = digest ? ((ChecksummingInputStream) body).finish() : null;
+                spool.complete();
+                return sums;
+            } catch (IOException | RuntimeException | Error e) {
+                spool.fail(e);
+                throw e;
+            }
+        }
+
+        /** Stops the transfer if it still runs and waits for its thread; closes the spool. */
+        void abort() {
+            if (aborted) {
+                return;
+            }
+            aborted = true;
+            try {
+                opened.close(); // aborts an unfinished transfer
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("closing the source: {}", e.toString());
+            }
+            if (spool != null) {
+                spool.cancel();
+            }
+            if (thread != null) {
+                joinUninterruptibly(thread);
+            }
+            if (spool != null) {
+                try {
+                    spool.close();
+                } catch (IOException e) {
+                    LOG.debug("closing the staging file: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Converts {@code disk} into {@code out} as {@link Converter#convert} does, with the writer
+     * wrapped by {@code inOrder} (when not null) so that the output is digested as it is written.
+     */
+    private static long convert(VirtualDisk disk, TargetFormat target, Path out, JobContext context,
                                 InOrderDigest inOrder) throws IOException {
-        try (FileReadSource src = FileReadSource.open(staged);
-             VirtualDisk disk = Converter.open(src, inspection);
-             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE, StandardOpenOption.READ);
              Sink sink = Sink.async(ch, Converter.WRITE_THREADS, Converter.WRITE_BUFFERS);
+             SyncBehind syncBehind = new SyncBehind(ch);
              DiskWriter w = inOrder == null ? Converter.writer(target, disk.size(), sink)
                      : inOrder.wrap(Converter.writer(target, disk.size(), sink))) {
             Converter.copy(disk, w, sink, (done, total) -> {
                 checkAlive(context);
                 context.progress(done, total);
+                syncBehind.advanced(done);
             });
             sink.drain();
             return w.virtualSize();

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A loopback HTTP server for import tests: serves byte arrays by path, plus misbehaving answers
  * ({@link #truncate}: announces more than it sends; {@link #stall}: never answers;
- * {@link #announce}: a Content-Length and no body).
+ * {@link #announce}: a Content-Length and no body; {@link #hold}: part of the body, then the rest
+ * once the test says so).
  */
 public final class DataServer implements AutoCloseable {
 
@@ -20,6 +21,8 @@ public final class DataServer implements AutoCloseable {
     private final Map<String, Long> truncated = new ConcurrentHashMap<>();
     private final Map<String, Long> announced = new ConcurrentHashMap<>();
     private final Map<String, Boolean> stalled = new ConcurrentHashMap<>();
+    private final Map<String, Long> heldAfter = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> holdGates = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.CountDownLatch> gates = new ConcurrentHashMap<>();
 
     public DataServer() throws IOException {
@@ -52,6 +55,22 @@ public final class DataServer implements AutoCloseable {
                 Long cut = truncated.get(path);
                 ex.sendResponseHeaders(200, body.length);
                 OutputStream out = ex.getResponseBody();
+                Long held = heldAfter.get(path);
+                if (held != null) {
+                    int at = Math.toIntExact(held);
+                    out.write(body, 0, at);
+                    out.flush();
+                    // one byte every 100 ms while the gate is closed: the client's read timeout
+                    // never fires, and the bulk of the rest stays held back
+                    java.util.concurrent.CountDownLatch holdGate = holdGates.get(path);
+                    for (int i = 0; i < 600 && at < body.length && !holdGate.await(100, java.util.concurrent.TimeUnit.MILLISECONDS); i++) {
+                        out.write(body, at++, 1);
+                        out.flush();
+                    }
+                    out.write(body, at, body.length - at);
+                    out.flush();
+                    return;
+                }
                 out.write(body, 0, cut == null ? body.length : Math.toIntExact(cut));
                 out.flush();
                 if (cut != null) {
@@ -74,6 +93,17 @@ public final class DataServer implements AutoCloseable {
     public String truncate(String path, byte[] body, long sent) {
         files.put(path, body);
         truncated.put(path, sent);
+        return url(path);
+    }
+
+    /**
+     * Sends the first {@code first} bytes of {@code body} (announcing all of it), then one byte
+     * every 100 ms until {@code gate} is opened (at most a minute), then the rest.
+     */
+    public String hold(String path, byte[] body, long first, java.util.concurrent.CountDownLatch gate) {
+        files.put(path, body);
+        holdGates.put(path, gate);
+        heldAfter.put(path, first);
         return url(path);
     }
 

@@ -55,6 +55,14 @@ class ImportPipelineTest {
         ferry = new TestServer(ferryDir, "jdbc:h2:mem:pipeline;DB_CLOSE_DELAY=-1", Map.of(
                 "url.allowed_hosts", "127.0.0.1", "url.allowed_ports", String.valueOf(data.port()),
                 "url.read_timeout_seconds", "1", "url.max_bytes", String.valueOf(64L << 20)), Clock.systemUTC());
+        // The first answer of a cold data server can take longer than the 1 s read timeout on a
+        // loaded machine: warm it up before any test's import depends on it.
+        try {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(data.serve("/warm-up", raw))).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @AfterAll
@@ -271,6 +279,76 @@ class ImportPipelineTest {
         JsonNode unknown = importTask(data.serve("/any.img", raw), "ploop", null);
         assertThat(unknown.get("message").asString()).startsWith("UNSUPPORTED_FORMAT: import_from_format 'ploop'");
         assertFailedCleanly(unknown);
+    }
+
+    @Test
+    void aConversionRunsWhileTheSourceIsStillDownloading() throws Exception {
+        byte[] big = TestImages.raw(4 * DISK, 11);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        String url = data.hold("/held.raw", big, 3L * DISK, gate);
+        Reply r = ferry.postJson("/v2/tasks", "{\"type\": \"import\", \"input\": {\"import_from\": \"" + url
+                + "\", \"import_from_format\": \"raw\", \"image_properties\": {\"name\": \"held\", "
+                + "\"disk_format\": \"qcow2\"}}}");
+        assertThat(r.status()).isEqualTo(201);
+        String id = r.json().get("id").asString();
+        try {
+            // The converter's output grows while the last quarter of the source is held back.
+            await().atMost(Duration.ofSeconds(50)).until(() -> outputStagingBytes() > 0);
+        } finally {
+            gate.countDown();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> !ferry.get("/v2/tasks/" + id).json().get("status")
+                .asString().equals("processing"));
+        JsonNode task = ferry.get("/v2/tasks/" + id).json();
+        assertThat(task.get("status").asString()).as(task.toString()).isEqualTo("success");
+        String imageId = task.get("result").get("image_id").asString();
+        byte[] stored = download(imageId);
+        JsonNode image = ferry.get("/v2/images/" + imageId).json();
+        assertThat(image.get("disk_format").asString()).isEqualTo("qcow2");
+        assertThat(image.get("virtual_size").asLong()).isEqualTo(big.length);
+        assertThat(image.get("checksum").asString()).isEqualTo(hex("MD5", stored));
+        assertThat(image.get("os_hash_value").asString()).isEqualTo(hex("SHA-512", stored));
+        assertThat(TestImages.readBack(stored)).isEqualTo(big);
+        assertNoFilesLeft(dir.resolve("ferry"), 0);
+    }
+
+    /** Bytes in the conversion output files of the staging directory. */
+    static long outputStagingBytes() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("ferry/staging"))) {
+            long n = 0;
+            for (Path p : files.filter(p -> p.getFileName().toString().contains("-output-")).toList()) {
+                try {
+                    n += Files.size(p);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // removed meanwhile
+                }
+            }
+            return n;
+        }
+    }
+
+    @Test
+    void aTruncatedDownloadDuringAStreamedConversionLeavesNothingBehind() {
+        byte[] big = TestImages.raw(2 * DISK, 12);
+        for (String[] c : new String[][] {{"/cut.raw", "raw", "qcow2"}, {"/cut-to-raw.qcow2", "qcow2", "raw"}}) {
+            byte[] body = c[1].equals("raw") ? big : qcow2;
+            JsonNode task = importTask(data.truncate(c[0], body, body.length / 2), c[1], c[2]);
+            assertThat(task.get("message").asString()).as(c[0]).startsWith("Could not download " + data.url(c[0]) + ": ")
+                    .containsAnyOf("after " + body.length / 2 + " bytes", "ended after " + body.length / 2);
+            assertFailedCleanly(task);
+        }
+    }
+
+    @Test
+    void aSourceTheConverterReadsWithoutComplaintIsStillRefusedByTheInspectionOfTheWholeFile() throws Exception {
+        // A valid qcow2 followed by a VHD footer: the qcow2 reader ignores the tail, the
+        // inspection of the complete file refuses the polyglot.
+        byte[] vhd = TestImages.convert(raw, TargetFormat.VHD_FIXED, dir.resolve("work"));
+        byte[] polyglot = java.util.Arrays.copyOf(qcow2, qcow2.length + 512);
+        System.arraycopy(vhd, vhd.length - 512, polyglot, qcow2.length, 512);
+        JsonNode task = importTask(data.serve("/polyglot.qcow2", polyglot), "qcow2", "raw");
+        assertThat(task.get("message").asString()).startsWith("MULTIPLE_FORMATS: ");
+        assertFailedCleanly(task);
     }
 
     @Test
