@@ -131,7 +131,7 @@ public final class FerryServer implements AutoCloseable {
             ImportSources sources = new ImportSources(source, ObjectStorage.swiftSource(config, closeables),
                     ObjectStorage.s3Source(config, closeables), config.store().s3().bucket());
             Map<TaskType, Job> jobs = Jobs.create(sources, store, imageRepository, clock, json, importPolicy,
-                    staging, ObjectStorage.swiftExports(config, closeables), taskRepository::find);
+                    staging, ObjectStorage.swiftExports(config, closeables), taskRepository);
             String nodeId = "node-" + UUID.randomUUID();
             TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
                     nodeId);

@@ -15,7 +15,7 @@ import dev.ferry.server.tasks.ImportSourceCheck;
 import dev.ferry.server.tasks.InvalidTaskRequestException;
 import dev.ferry.server.tasks.Job;
 import dev.ferry.server.tasks.StagingArea;
-import dev.ferry.server.tasks.Task;
+import dev.ferry.server.tasks.TaskRepository;
 import dev.ferry.server.tasks.TaskType;
 import dev.ferry.server.tasks.UnavailableJob;
 import java.time.Clock;
@@ -24,8 +24,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.function.Function;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wiring of the jobs per task type and of the synchronous import URL check. */
@@ -42,7 +40,7 @@ final class Jobs {
 
     static Map<TaskType, Job> create(ImportSources sources, BlobStore store, ImageRepository images, Clock clock,
                                      JsonMapper json, ImportPolicy policy, StagingArea staging,
-                                     Optional<SwiftExportTarget> exports, Function<UUID, Optional<Task>> tasks) {
+                                     Optional<SwiftExportTarget> exports, TaskRepository tasks) {
         Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
         ImportJob importJob = new ImportJob(sources, store, images, clock, json, policy, staging);
         jobs.put(TaskType.IMPORT, importJob);

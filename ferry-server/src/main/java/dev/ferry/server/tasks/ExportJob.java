@@ -25,13 +25,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -70,14 +70,15 @@ public final class ExportJob implements Job {
     private final SwiftExportTarget swift;
     private final StagingArea staging;
     private final JsonMapper json;
-    private final Function<UUID, Optional<Task>> tasks;
+    private final TaskRepository tasks;
     private final Inspector inspector = Inspector.standard();
 
     /**
-     * @param tasks finds a task by id (for {@link #abandon}, which is given only the id)
+     * @param tasks finds a task by id (for {@link #abandon}, which is given only the id) and the
+     *              other exports of an image (two racing for one name)
      */
     public ExportJob(BlobStore store, ImageRepository images, SwiftExportTarget swift, StagingArea staging,
-                     JsonMapper json, Function<UUID, Optional<Task>> tasks) {
+                     JsonMapper json, TaskRepository tasks) {
         this.store = Objects.requireNonNull(store, "store");
         this.images = Objects.requireNonNull(images, "images");
         this.swift = Objects.requireNonNull(swift, "swift");
@@ -124,6 +125,9 @@ public final class ExportJob implements Job {
         Path converted = null;
         try {
             removeEarlierAttempts(task, in);
+            if (anEarlierExportIsUnfinished(task, in)) {
+                throw objectExists(name);
+            }
             if (!swift.containerExists(owner, in.container())) {
                 throw new JobFailedException("Container not found. Container: " + in.container());
             }
@@ -192,6 +196,40 @@ public final class ExportJob implements Job {
             if (written && !committed) {
                 removeQuietly(owner, in, List.of(tag));
             }
+        }
+    }
+
+    /**
+     * Whether an export of the same image into the same container, created before this one, has
+     * not finished. Swift's {@code If-None-Match: *} settles a PUT against an object that exists,
+     * not two uploads that overlap (both can succeed), so Ferry orders its own exports of one
+     * name: the earliest unfinished one goes on, later ones fail as if the object existed (it
+     * will). An earlier one that has finished has written its object before saying so, and the
+     * object check that follows sees it.
+     */
+    private boolean anEarlierExportIsUnfinished(Task task, Input in) throws JobFailedException {
+        for (Task other : tasks.listForImage(in.imageId().toString(), task.owner(), Instant.now(), RACE_SCAN_LIMIT)) {
+            if (other.type() != TaskType.EXPORT || other.id().equals(task.id())
+                    || (other.status() != TaskStatus.PENDING && other.status() != TaskStatus.PROCESSING)) {
+                continue;
+            }
+            boolean earlier = other.createdAt().isBefore(task.createdAt())
+                    || (other.createdAt().equals(task.createdAt()) && other.id().compareTo(task.id()) < 0);
+            if (earlier && in.container().equals(inputOrNull(other))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An image has few tasks; a bound keeps a pathological one from costing more than one page. */
+    private static final int RACE_SCAN_LIMIT = 1000;
+
+    private String inputOrNull(Task other) {
+        try {
+            return input(other).container();
+        } catch (JobFailedException | RuntimeException e) {
+            return null; // an unreadable input is no competitor: that task fails on its own
         }
     }
 
@@ -290,7 +328,7 @@ public final class ExportJob implements Job {
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not remove staging files of abandoned task {}: {}", taskId, e.toString());
         }
-        Optional<Task> task = tasks.apply(taskId);
+        Optional<Task> task = tasks.find(taskId);
         if (task.isEmpty()) {
             return;
         }
