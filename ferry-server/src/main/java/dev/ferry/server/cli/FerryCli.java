@@ -23,7 +23,28 @@ public final class FerryCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        widenVirtualThreadScheduler();
         System.exit(commandLine(args.length == 0 ? null : args[0]).execute(args));
+    }
+
+    /** System property of the JDK's virtual-thread scheduler: its number of carrier threads. */
+    static final String CARRIERS = "jdk.virtualThreadScheduler.parallelism";
+    /** At least this many carriers, whatever the number of cores. */
+    static final int MIN_CARRIERS = 4;
+
+    /**
+     * Gives the virtual-thread scheduler at least {@link #MIN_CARRIERS} carrier threads (the JDK's
+     * default is one per core) unless the operator set {@value #CARRIERS}. Helidon runs every
+     * connection on a virtual thread; with two carriers on a 2-core machine, the kernel
+     * preempting one carrier stalls half of the connections at once, and wrk's p99 was 20 ms (GET
+     * by id) and 35 ms (list); with four it was about 3 ms for both (docs/benchmarks.md). Must
+     * run before the first virtual thread exists, when the scheduler reads the property.
+     */
+    static void widenVirtualThreadScheduler() {
+        if (System.getProperty(CARRIERS) == null) {
+            int carriers = Math.max(MIN_CARRIERS, Runtime.getRuntime().availableProcessors());
+            System.setProperty(CARRIERS, Integer.toString(carriers));
+        }
     }
 
     /** The full command line: every verb and {@code help}. */

@@ -60,4 +60,24 @@ class FerryCliTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("ferry ");
     }
+
+    @Test
+    void theVirtualThreadSchedulerGetsAtLeastFourCarriersUnlessTheOperatorChose() {
+        String before = System.getProperty(FerryCli.CARRIERS);
+        try {
+            System.clearProperty(FerryCli.CARRIERS);
+            FerryCli.widenVirtualThreadScheduler();
+            assertThat(Integer.parseInt(System.getProperty(FerryCli.CARRIERS)))
+                    .isEqualTo(Math.max(4, Runtime.getRuntime().availableProcessors()));
+            System.setProperty(FerryCli.CARRIERS, "2");
+            FerryCli.widenVirtualThreadScheduler();
+            assertThat(System.getProperty(FerryCli.CARRIERS)).isEqualTo("2");
+        } finally {
+            if (before == null) {
+                System.clearProperty(FerryCli.CARRIERS);
+            } else {
+                System.setProperty(FerryCli.CARRIERS, before);
+            }
+        }
+    }
 }
