@@ -264,6 +264,20 @@ class GlanceClientIT {
     }
 
     @Test
+    void webDownloadThroughImageCreateThenImageImport() throws Exception {
+        String id = idOf(glance_("image-create", "--name", "gc-web-import", "--disk-format", "raw",
+                "--container-format", "bare"));
+        glance_("image-import", "--import-method", "web-download", "--uri",
+                "http://127.0.0.1:" + images.getAddress().getPort() + "/disk.raw", id);
+        awaitActive(id);
+        assertThat(glance_("image-show", id))
+                .containsPattern("\\|\\s*checksum\\s*\\|\\s*" + md5(RAW) + "\\s*\\|");
+        Path back = work.resolve("web-back.raw");
+        glance_("image-download", "--file", back.toString(), id);
+        assertThat(Files.readAllBytes(back)).isEqualTo(RAW);
+    }
+
+    @Test
     void glanceDirectThroughImageStageAndImageImport() throws Exception {
         String id = idOf(glance_("image-create", "--name", "gc-direct", "--disk-format", "raw", "--container-format",
                 "bare"));
