@@ -366,7 +366,7 @@ public final class ImportJob implements Job {
             if (!conversion.isDone() || Thread.currentThread().isInterrupted()) {
                 download.abort();
             }
-            joinUninterruptibly(converter);
+            Threads.joinUninterruptibly(converter);
         }
     }
 
@@ -469,7 +469,7 @@ public final class ImportJob implements Job {
                 spool.cancel();
             }
             if (thread != null) {
-                joinUninterruptibly(thread);
+                Threads.joinUninterruptibly(thread);
             }
             if (spool != null) {
                 try {
@@ -478,20 +478,6 @@ public final class ImportJob implements Job {
                     LOG.debug("closing the staging file: {}", e.toString());
                 }
             }
-        }
-    }
-
-    private static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -41,19 +41,8 @@ final class SyncBehind implements AutoCloseable {
     @Override
     public void close() {
         Thread t = running;
-        if (t == null) {
-            return;
-        }
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (t != null) {
+            Threads.joinUninterruptibly(t);
         }
     }
 }
