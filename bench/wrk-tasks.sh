@@ -27,24 +27,9 @@ for tool in wrk curl python3; do
   command -v $tool >/dev/null || { echo "bench: $tool is required" >&2; exit 2; }
 done
 
-work=$(mktemp -d /tmp/ferry-bench.XXXXXX)
-server_pid=""; source_pid=""
-cleanup() {
-  set +e
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; [ -n "$server_pid" ] && wait "$server_pid" 2>/dev/null
-  [ -n "$source_pid" ] && kill "$source_pid" 2>/dev/null; [ -n "$source_pid" ] && wait "$source_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-wait_for() {  # FILE REGEX SECONDS -> first match
-  local i
-  for i in $(seq 1 $(( $3 * 10 ))); do
-    if grep -qE "$2" "$1" 2>/dev/null; then grep -oE "$2" "$1" | head -n1; return 0; fi
-    sleep 0.1
-  done
-  echo "bench: timed out waiting for /$2/ in $1:" >&2; tail -n 20 "$1" >&2; return 1
-}
+WORK_PREFIX=ferry-bench
+# shellcheck source=bench/lib.sh
+source bench/lib.sh  # (the script has cd-ed to the repository root)
 
 # the image source
 mkdir -p "$work/www"
