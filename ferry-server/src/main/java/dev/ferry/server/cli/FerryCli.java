@@ -1,17 +1,17 @@
 package dev.ferry.server.cli;
 
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
-/** The {@code ferry} command: one subcommand per verb (serve, inspect, convert). */
-@Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
-        description = "Image import/export service (Glance v2 tasks and Rackspace Cloud Images).")
-public final class FerryCli implements Runnable {
+/** The {@code ferry} command: one {@link Verb} per subcommand (serve, inspect, convert). */
+public final class FerryCli {
 
-    /** The verbs, in the order {@code ferry --help} lists them. */
-    private static final Map<String, Supplier<Object>> VERBS = new java.util.LinkedHashMap<>();
+    static final String VERSION = "ferry 0.1.0";
+
+    /** The verbs, in the order {@code ferry --help} lists them; each is built only when it runs. */
+    private static final Map<String, Supplier<Verb>> VERBS = new LinkedHashMap<>();
 
     static {
         VERBS.put("serve", ServeCommand::new);
@@ -19,12 +19,100 @@ public final class FerryCli implements Runnable {
         VERBS.put("convert", ConvertCommand::new);
     }
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private FerryCli() {
+    }
 
     public static void main(String[] args) {
         widenVirtualThreadScheduler();
-        System.exit(commandLine(args.length == 0 ? null : args[0]).execute(args));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int status = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /** Runs one command line; returns the exit status (2 for a usage error). */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length == 0) {
+            err.println("ferry: a command is required");
+            printUsage(err);
+            return 2;
+        }
+        String first = args[0];
+        switch (first) {
+            case "-h", "--help" -> {
+                printUsage(out);
+                return 0;
+            }
+            case "-V", "--version" -> {
+                out.println(VERSION);
+                out.flush();
+                return 0;
+            }
+            case "help" -> {
+                if (args.length == 1) {
+                    printUsage(out);
+                    return 0;
+                }
+                Supplier<Verb> verb = VERBS.get(args[1]);
+                if (verb == null) {
+                    return unknown(args[1], err);
+                }
+                verb.get().usage().print(out);
+                return 0;
+            }
+            default -> {
+                Supplier<Verb> make = VERBS.get(first);
+                if (make == null) {
+                    return unknown(first, err);
+                }
+                return runVerb(make.get(), args, out, err);
+            }
+        }
+    }
+
+    private static int runVerb(Verb verb, String[] args, PrintWriter out, PrintWriter err) {
+        Usage usage = verb.usage();
+        try {
+            CommandArgs parsed = CommandArgs.parse(usage, args, 1);
+            if (parsed.help()) {
+                usage.print(out);
+                return 0;
+            }
+            return verb.run(parsed, out, err);
+        } catch (UsageException e) {
+            err.println(usage.command() + ": " + e.getMessage());
+            usage.print(err);
+            return 2;
+        } catch (Exception e) {
+            err.println(usage.command() + ": " + e);
+            err.flush();
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static int unknown(String verb, PrintWriter err) {
+        err.println("ferry: unknown command '" + verb + "'");
+        printUsage(err);
+        return 2;
+    }
+
+    private static void printUsage(PrintWriter w) {
+        w.println("Usage: ferry [-h] [-V] COMMAND [ARGS]");
+        w.println("Image import/export service (Glance v2 tasks and Rackspace Cloud Images).");
+        w.println("Commands:");
+        w.println("  serve     Serve the Glance-compatible API.");
+        w.println("  inspect   Detect and validate disk images.");
+        w.println("  convert   Convert a disk image to raw, qcow2, vhd or vmdk.");
+        w.println("  help      Show a command's help: ferry help COMMAND.");
+        w.println("Options:");
+        w.println("  -h, --help     Show this help and exit.");
+        w.println("  -V, --version  Print the version and exit.");
+        w.flush();
     }
 
     /** System property of the JDK's virtual-thread scheduler: its number of carrier threads. */
@@ -45,32 +133,5 @@ public final class FerryCli implements Runnable {
             int carriers = Math.max(MIN_CARRIERS, Runtime.getRuntime().availableProcessors());
             System.setProperty(CARRIERS, Integer.toString(carriers));
         }
-    }
-
-    /** The full command line: every verb and {@code help}. */
-    public static CommandLine commandLine() {
-        return commandLine(null);
-    }
-
-    /**
-     * The command line for a run whose first argument is {@code verb}: when it names a verb, only
-     * that subcommand is built (picocli builds every registered subcommand's model up front, and
-     * a CLI run pays that in start-up); otherwise (help, --version, a typo) all of them.
-     */
-    static CommandLine commandLine(String verb) {
-        CommandLine cmd = new CommandLine(new FerryCli());
-        Supplier<Object> only = verb == null ? null : VERBS.get(verb);
-        if (only != null) {
-            cmd.addSubcommand(verb, only.get());
-        } else {
-            cmd.addSubcommand("help", new CommandLine.HelpCommand());
-            VERBS.forEach((name, make) -> cmd.addSubcommand(name, make.get()));
-        }
-        return cmd;
-    }
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 }

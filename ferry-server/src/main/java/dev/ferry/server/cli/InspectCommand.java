@@ -9,15 +9,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -26,32 +22,19 @@ import tools.jackson.databind.json.JsonMapper;
  * format, a file that does not exist or cannot be read: all files are checked before any is
  * inspected).
  */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Detect and validate disk images (metadata only; nothing is converted).",
-                "Exit status: 0 all accepted, 1 some rejected, 2 usage error."})
-public final class InspectCommand implements Callable<Integer> {
+public final class InspectCommand implements Verb {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--expect", paramLabel = "FORMAT",
-            description = "The claimed format (raw, qcow2, vhd|vpc, vhdx, vmdk, vdi, iso, qed); content of another format is rejected.")
-    String expect;
-
-    @Option(names = "--max-virtual-size", paramLabel = "BYTES", defaultValue = "" + Limits.RACKSPACE_40GB,
-            description = "Largest accepted virtual size (default ${DEFAULT-VALUE}, 40 GiB).")
-    long maxVirtualSize;
-
-    @Option(names = "--max-file-size", paramLabel = "BYTES", defaultValue = "" + Limits.RACKSPACE_40GB,
-            description = "Largest accepted file size (default ${DEFAULT-VALUE}, 40 GiB).")
-    long maxFileSize;
-
-    @Option(names = "--json", description = "One JSON object per line: file, format, subformat, verdict, code, message, "
-            + "virtual_size, qemu_virtual_size, file_size.")
-    boolean json;
-
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Image files.")
-    List<Path> files;
+    private static final Usage USAGE = new Usage("ferry inspect", "FILE...", 1, Integer.MAX_VALUE, List.of(
+            "Detect and validate disk images (metadata only; nothing is converted).",
+            "Exit status: 0 all accepted, 1 some rejected, 2 usage error."), List.of(
+            Usage.Option.value("--expect", null, "FORMAT",
+                    "The claimed format (raw, qcow2, vhd|vpc, vhdx, vmdk, vdi, iso, qed); content of another format is rejected."),
+            Usage.Option.value("--max-virtual-size", null, "BYTES",
+                    "Largest accepted virtual size (default " + Limits.RACKSPACE_40GB + ", 40 GiB)."),
+            Usage.Option.value("--max-file-size", null, "BYTES",
+                    "Largest accepted file size (default " + Limits.RACKSPACE_40GB + ", 40 GiB)."),
+            Usage.Option.flag("--json", "One JSON object per line: file, format, subformat, verdict, code, message, "
+                    + "virtual_size, qemu_virtual_size, file_size.")));
 
     private final Inspector inspector;
 
@@ -64,32 +47,40 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        CommandLine cmd = spec.commandLine();
+    public Usage usage() {
+        return USAGE;
+    }
+
+    @Override
+    public int run(CommandArgs args, PrintWriter out, PrintWriter err) throws UsageException {
+        String expect = args.value("--expect");
+        boolean json = args.flag("--json");
+        long maxVirtualSize = args.positiveLong("--max-virtual-size", Limits.RACKSPACE_40GB);
+        long maxFileSize = args.positiveLong("--max-file-size", Limits.RACKSPACE_40GB);
+        List<Path> files = new ArrayList<>();
+        for (String f : args.positionals()) {
+            files.add(CommandArgs.path(f));
+        }
         Optional<DiskFormat> claimed = Optional.empty();
         if (expect != null) {
             claimed = DiskFormat.fromName(expect);
             if (claimed.isEmpty()) {
-                throw new CommandLine.ParameterException(cmd, "--expect: unknown format '" + expect + "'");
+                throw new UsageException("--expect: unknown format '" + expect + "'");
             }
-        }
-        if (maxVirtualSize <= 0 || maxFileSize <= 0) {
-            throw new CommandLine.ParameterException(cmd, "--max-virtual-size and --max-file-size must be positive");
         }
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
-                throw new CommandLine.ParameterException(cmd, f + ": not a readable file");
+                throw new UsageException(f + ": not a readable file");
             }
         }
         Limits limits = new Limits(maxVirtualSize, maxFileSize);
-        PrintWriter out = cmd.getOut();
         boolean allAccepted = true;
         for (Path f : files) {
             Inspection i;
             try (FileReadSource src = FileReadSource.open(f)) {
                 i = inspector.inspect(src, claimed, limits);
             } catch (IOException e) {
-                cmd.getErr().println("ferry inspect: " + f + ": " + e.getMessage());
+                err.println("ferry inspect: " + f + ": " + e.getMessage());
                 return 2;
             }
             allAccepted &= i.accepted();

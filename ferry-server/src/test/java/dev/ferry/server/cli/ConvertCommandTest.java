@@ -19,9 +19,8 @@ import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-/** Runs {@code ferry convert} in-process through picocli, as the launcher would. */
+/** Runs {@code ferry convert} in-process, as the launcher would. */
 class ConvertCommandTest {
     @TempDir
     Path dir;
@@ -32,10 +31,7 @@ class ConvertCommandTest {
     private Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = FerryCli.commandLine();
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute(args);
+        int exit = FerryCli.run(args, new PrintWriter(out), new PrintWriter(err));
         return new Run(exit, out.toString(), err.toString());
     }
 

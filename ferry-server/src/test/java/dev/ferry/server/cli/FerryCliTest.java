@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-/** The command line as {@code FerryCli.main} builds it from the first argument. */
+/** The command line as {@code FerryCli.main} parses it. */
 class FerryCliTest {
 
     private record Run(int exit, String out, String err) {
@@ -16,10 +15,7 @@ class FerryCliTest {
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = FerryCli.commandLine(args.length == 0 ? null : args[0]);
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute(args);
+        int exit = FerryCli.run(args, new PrintWriter(out), new PrintWriter(err));
         return new Run(exit, out.toString(), err.toString());
     }
 
@@ -31,10 +27,45 @@ class FerryCliTest {
     }
 
     @Test
-    void aVerbBuildsOnlyItsOwnSubcommand() {
-        assertThat(FerryCli.commandLine("convert").getSubcommands()).containsOnlyKeys("convert");
-        assertThat(FerryCli.commandLine("inspect").getSubcommands()).containsOnlyKeys("inspect");
-        assertThat(FerryCli.commandLine("--version").getSubcommands()).containsKeys("serve", "inspect", "convert", "help");
+    void noCommandIsAUsageError() {
+        Run r = run();
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("a command is required").contains("convert");
+    }
+
+    @Test
+    void optionsTakeTheirValueEitherWayAndAreCheckedBeforeAnythingRuns() {
+        Run missing = run("convert", "--to");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("missing value for --to FORMAT").contains("Usage: ferry convert");
+        Run unknown = run("convert", "--to=raw", "--colour", "a", "b");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown option '--colour'");
+        Run twice = run("convert", "-O", "raw", "--to", "vhd", "a", "b");
+        assertThat(twice.exit()).isEqualTo(2);
+        assertThat(twice.err()).contains("--to given more than once");
+        Run extra = run("convert", "--to", "raw", "a", "b", "c");
+        assertThat(extra.exit()).isEqualTo(2);
+        assertThat(extra.err()).contains("unexpected argument 'c'");
+        Run required = run("convert", "a", "b");
+        assertThat(required.exit()).isEqualTo(2);
+        assertThat(required.err()).contains("missing required option --to FORMAT");
+        Run flagWithValue = run("inspect", "--json=yes", "f");
+        assertThat(flagWithValue.exit()).isEqualTo(2);
+        assertThat(flagWithValue.err()).contains("--json takes no value");
+        Run notANumber = run("inspect", "--max-file-size", "12k", "f");
+        assertThat(notANumber.exit()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--max-file-size: '12k' is not a number");
+        Run serveExtra = run("serve", "now");
+        assertThat(serveExtra.exit()).isEqualTo(2);
+        assertThat(serveExtra.err()).contains("unexpected argument 'now'");
+    }
+
+    @Test
+    void aDoubleDashEndsTheOptions() {
+        Run r = run("inspect", "--", "--json");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--json: not a readable file");
     }
 
     @Test
