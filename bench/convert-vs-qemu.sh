@@ -80,8 +80,9 @@ settle() {
   rm -f "$work/warm"; sync
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+minimum() { sort -g | head -n1; }
 
-printf '%-8s %10s %10s %8s\n' target qemu_s ferry_s ratio
+printf '%-8s %10s %10s %8s %10s %10s %8s\n' target qemu_med ferry_med ratio qemu_min ferry_min ratio
 fail=0
 for t in vpc raw qcow2; do
   ferry_to=$t; [ "$t" = vpc ] && ferry_to=vhd
@@ -111,7 +112,11 @@ for t in vpc raw qcow2; do
   qm=$(printf '%s\n' "${q[@]}" | median)
   fm=$(printf '%s\n' "${f[@]}" | median)
   ratio=$(echo "scale=2; $fm / $qm" | bc)
-  printf '%-8s %10.3f %10.3f %8s\n' "$t" "$qm" "$fm" "$ratio"
+  qn=$(printf '%s\n' "${q[@]}" | minimum)
+  fn=$(printf '%s\n' "${f[@]}" | minimum)
+  ratio_min=$(echo "scale=2; $fn / $qn" | bc)
+  printf '%-8s %10.3f %10.3f %8s %10.3f %10.3f %8s\n' "$t" "$qm" "$fm" "$ratio" "$qn" "$fn" "$ratio_min"
+  echo "  runs: qemu-img ${q[*]}; ferry ${f[*]}"
   rm -f "$work/q.$t" "$work/f.$t"
 done
 echo "ratio = ferry / qemu-img (median wall time, ferry includes JVM start-up); < 1 means ferry is faster"

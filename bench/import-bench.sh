@@ -56,7 +56,6 @@ server_pid=$!
 base=$(wait_for "$work/server.out" 'http://[0-9.]+:[0-9]+' 300)
 echo "server: $base (pid $server_pid)"
 
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 ticks=$(getconf CLK_TCK)
 cpu_ticks() {  # PID -> utime + stime of the process, in clock ticks
@@ -68,9 +67,15 @@ time_import() {  # DISK_FORMAT NAME -> "seconds cpu-seconds"
   body="{\"type\": \"import\", \"input\": {\"import_from\": \"http://127.0.0.1:$source_port/big1g.qcow2\", \"import_from_format\": \"qcow2\", \"image_properties\": {\"name\": \"$2\", \"disk_format\": \"$1\", \"container_format\": \"bare\"}}}"
   c0=$(cpu_ticks "$server_pid")
   t0=$(now)
-  id=$(curl -sf -X POST "$base/v2/tasks" -H 'Content-Type: application/json' -d "$body" | json 'd["id"]')
+  # Parsed with bash's own regex, not a python3 per poll: the polling loop must not take the CPU
+  # the import needs (a python3 start is ~40 ms of CPU, twenty times a second).
+  local resp; st=""
+  resp=$(curl -sf -X POST "$base/v2/tasks" -H 'Content-Type: application/json' -d "$body")
+  [[ $resp =~ \"id\":\ *\"([0-9a-f-]+)\" ]] || { echo "bench: no task id in $resp" >&2; exit 1; }
+  id=${BASH_REMATCH[1]}
   while :; do
-    st=$(curl -sf "$base/v2/tasks/$id" | json 'd["status"]')
+    resp=$(curl -sf "$base/v2/tasks/$id")
+    [[ $resp =~ \"status\":\ *\"([a-z]+)\" ]] && st=${BASH_REMATCH[1]}
     [ "$st" = success ] || [ "$st" = failure ] && break
     sleep 0.05
   done
