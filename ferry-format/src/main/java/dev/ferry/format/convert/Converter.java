@@ -134,7 +134,7 @@ public final class Converter {
         BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(BUFFERS);
         BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
         for (int i = 0; i < BUFFERS; i++) {
-            free.add(new Chunk(ByteBuffer.allocateDirect(bufSize)));
+            free.add(new Chunk(Sink.alignedDirect(bufSize))); // aligned: whole blocks can go O_DIRECT
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicBoolean cancelled = new AtomicBoolean();

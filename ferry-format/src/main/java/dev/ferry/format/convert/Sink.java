@@ -1,10 +1,14 @@
 package dev.ferry.format.convert;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,11 +24,23 @@ import java.util.concurrent.atomic.AtomicReference;
  * write-back throttling then overlap with each other and with reading. Writes go to disjoint
  * ranges, so their order does not matter; {@link #drain()} waits for all of them (and reports the
  * first failure) and is called by every operation that needs the file as written so far.
+ *
+ * <p>A direct sink ({@link #asyncDirect}) also holds the file open with {@code O_DIRECT}: whole,
+ * aligned blocks from aligned direct buffers (the data, in the converter's chunks and the pooled
+ * buffers) go past the page cache to the device, everything else (headers, tables, a short tail)
+ * through the page cache. For an import whose output becomes a stored blob nobody reads soon,
+ * this saves the page-cache copy and, on a VM whose fresh guest pages are expensive to touch, most
+ * of the system time of the write. Writes are to disjoint ranges and Linux keeps the two paths
+ * coherent (a direct write flushes and invalidates cached pages of its range).
  */
 public final class Sink implements Closeable {
     private static final int MAX_BUFFER = 4 * 1024 * 1024;
 
     private final FileChannel channel;
+    /** The same file opened with O_DIRECT, or null. */
+    private final FileChannel direct;
+    /** Alignment of offsets, lengths and buffer addresses for {@link #direct}. */
+    private final int block;
     private final Thread[] workers;
     private final BlockingQueue<Job> pool;
     /** Pooled buffers not yet allocated: made on first need (most data arrives in the caller's direct buffers). */
@@ -43,7 +59,7 @@ public final class Sink implements Closeable {
         Completion completion;
 
         Job(int size) {
-            this.own = ByteBuffer.allocateDirect(size);
+            this.own = alignedDirect(size);
             this.buf = own;
         }
 
@@ -88,13 +104,17 @@ public final class Sink implements Closeable {
     /** A synchronous sink: each write returns when the kernel has the bytes. */
     public Sink(FileChannel channel) {
         this.channel = Objects.requireNonNull(channel, "channel");
+        this.direct = null;
+        this.block = 0;
         this.workers = new Thread[0];
         this.pool = null;
         this.queue = null;
     }
 
-    private Sink(FileChannel channel, int threads, int buffers) {
+    private Sink(FileChannel channel, FileChannel direct, int block, int threads, int buffers) {
         this.channel = Objects.requireNonNull(channel, "channel");
+        this.direct = direct;
+        this.block = block;
         this.pool = new ArrayBlockingQueue<>(buffers);
         this.queue = new ArrayBlockingQueue<>(buffers + threads + 64);
         this.unallocated = buffers;
@@ -112,7 +132,54 @@ public final class Sink implements Closeable {
         if (threads < 1 || buffers < threads) {
             throw new IllegalArgumentException("threads " + threads + ", buffers " + buffers);
         }
-        return new Sink(channel, threads, buffers);
+        return new Sink(channel, null, 0, threads, buffers);
+    }
+
+    /**
+     * As {@link #async}, and aligned whole blocks are written with {@code O_DIRECT} through a second
+     * channel on {@code file} (the file {@code channel} is open on). Where the file system refuses
+     * {@code O_DIRECT} (tmpfs) or its block size is unusual, this is {@link #async}.
+     */
+    public static Sink asyncDirect(FileChannel channel, Path file, int threads, int buffers) throws IOException {
+        if (threads < 1 || buffers < threads) {
+            throw new IllegalArgumentException("threads " + threads + ", buffers " + buffers);
+        }
+        Objects.requireNonNull(file, "file");
+        int block;
+        FileChannel direct;
+        try {
+            long size = Files.getFileStore(file).getBlockSize();
+            if (size < 512 || size > ALIGNMENT || Long.bitCount(size) != 1) {
+                return async(channel, threads, buffers);
+            }
+            block = (int) size;
+            direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+        } catch (UnsupportedOperationException | IOException e) {
+            return async(channel, threads, buffers); // O_DIRECT not supported here: the page cache it is
+        }
+        return new Sink(channel, direct, block, threads, buffers);
+    }
+
+    /** Alignment of the buffers this package allocates for data: enough for any O_DIRECT block size used. */
+    public static final int ALIGNMENT = 4096;
+
+    /** A direct buffer of {@code size} bytes whose address is a multiple of {@link #ALIGNMENT}. */
+    public static ByteBuffer alignedDirect(int size) {
+        ByteBuffer b = ByteBuffer.allocateDirect(size + ALIGNMENT);
+        int misalignment = b.alignmentOffset(0, ALIGNMENT);
+        int start = misalignment == 0 ? 0 : ALIGNMENT - misalignment;
+        return b.position(start).limit(start + size).slice();
+    }
+
+    /** Whether aligned whole blocks bypass the page cache ({@link #asyncDirect} got {@code O_DIRECT}). */
+    public boolean isDirect() {
+        return direct != null;
+    }
+
+    /** Whether {@code buf}'s remaining bytes at file offset {@code position} can go through {@link #direct}. */
+    private boolean directWrite(ByteBuffer buf, long position) {
+        return direct != null && buf.isDirect() && position % block == 0 && buf.remaining() % block == 0
+                && buf.alignmentOffset(buf.position(), block) == 0;
     }
 
     private void work() {
@@ -124,9 +191,10 @@ public final class Sink implements Closeable {
                 }
                 try {
                     if (failure.get() == null) {
+                        FileChannel to = directWrite(j.buf, j.position) ? direct : channel;
                         long p = j.position;
                         while (j.buf.hasRemaining()) {
-                            p += channel.write(j.buf, p);
+                            p += to.write(j.buf, p);
                         }
                     }
                 } catch (Throwable t) {
@@ -243,9 +311,10 @@ public final class Sink implements Closeable {
         }
         // A caller's direct buffer with nothing attached: written now, from this thread (no copy);
         // writes are to disjoint ranges, so queued writes need not be drained first.
+        FileChannel to = directWrite(b, position) ? direct : channel;
         long p = position;
         while (b.hasRemaining()) {
-            p += channel.write(b, p);
+            p += to.write(b, p);
         }
     }
 
@@ -307,6 +376,16 @@ public final class Sink implements Closeable {
         if (workers.length == 0) {
             return;
         }
+        try {
+            stopWorkers();
+        } finally {
+            if (direct != null) {
+                direct.close();
+            }
+        }
+    }
+
+    private void stopWorkers() {
         try {
             drain();
         } catch (IOException ignored) {

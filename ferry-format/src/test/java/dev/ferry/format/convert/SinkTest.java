@@ -57,4 +57,77 @@ class SinkTest {
         }
         assertThat(Files.readAllBytes(file)).isEqualTo(expected);
     }
+
+    /**
+     * A direct sink sends whole aligned blocks past the page cache and the rest through it; the file
+     * must still hold every write, whatever its kind, next to writes of the other path in the same
+     * or the neighbouring block.
+     */
+    @Test
+    void aDirectSinkMixingBothPathsWritesEveryByte() throws Exception {
+        // under target/, on the build's disk: /tmp may be a tmpfs, which refuses O_DIRECT
+        Path file = Files.createTempFile(Files.createDirectories(Path.of("target", "sink-test")), "direct", ".out");
+        Random r = new Random(11);
+        int block = 4096;
+        int blocks = 3000;
+        byte[] expected = new byte[blocks * block + 1234]; // a tail that is not a whole block
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+             Sink sink = Sink.asyncDirect(ch, file, 1, 2)) {
+            assertThat(sink.isDirect()).as("O_DIRECT on %s", file).isTrue();
+            int b = 0;
+            while (b < blocks) {
+                int kind = r.nextInt(4);
+                int n = Math.min(blocks - b, 1 + r.nextInt(300));
+                long at = (long) b * block;
+                byte[] data = new byte[n * block];
+                r.nextBytes(data);
+                switch (kind) {
+                    case 0 -> { // an aligned direct buffer of whole blocks, written asynchronously from it
+                        ByteBuffer buf = Sink.alignedDirect(data.length);
+                        buf.put(data).flip();
+                        Sink.Completion done = new Sink.Completion(() -> { });
+                        sink.attach(done);
+                        sink.write(at, buf);
+                        sink.attach(null);
+                        done.release();
+                    }
+                    case 1 -> sink.write(at, data, 0, data.length); // a heap array: copied to a pooled buffer
+                    case 2 -> { // small pieces not on block boundaries: through the page cache
+                        int off = 0;
+                        while (off < data.length) {
+                            int k = Math.min(data.length - off, 1 + r.nextInt(3000));
+                            sink.write(at + off, data, off, k);
+                            off += k;
+                        }
+                    }
+                    default -> { // a direct buffer that is not aligned in memory, written synchronously
+                        ByteBuffer buf = ByteBuffer.allocateDirect(data.length + 1).position(1).slice();
+                        buf.put(data).flip();
+                        sink.write(at, buf);
+                    }
+                }
+                System.arraycopy(data, 0, expected, (int) at, data.length);
+                b += n;
+            }
+            byte[] tail = new byte[1234];
+            r.nextBytes(tail);
+            sink.write((long) blocks * block, tail, 0, tail.length);
+            System.arraycopy(tail, 0, expected, blocks * block, tail.length);
+            sink.drain();
+            assertThat(sink.size()).isEqualTo(expected.length);
+        }
+        try {
+            assertThat(Files.readAllBytes(file)).isEqualTo(expected);
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void alignedBuffersAreAlignedAndExactlyAsLarge() {
+        ByteBuffer b = Sink.alignedDirect(12345);
+        assertThat(b.capacity()).isEqualTo(12345);
+        assertThat(b.alignmentOffset(0, Sink.ALIGNMENT)).isZero();
+    }
 }

@@ -258,8 +258,9 @@ public final class ImportJob implements Job {
             StoredBlob blob = store.putFile(key, toStore);
             long t4 = System.nanoTime();
             boolean overlapped = spec != null && conversion.isPresent() && spec.target() == conversion.get();
-            LOG.info("import {}: download{} {} ms (stored {} bytes), inspect{} {} ms, digest of output {} ms, store {} ms",
-                    task.id(), overlapped ? "+convert to " + conversion.get() : "", ms(t1 - t0), sums.size(),
+            LOG.info("import {}: download{} {} ms{} (stored {} bytes), inspect{} {} ms, digest of output {} ms, store {} ms",
+                    task.id(), overlapped ? "+convert to " + conversion.get() : "", ms(t1 - t0),
+                    overlapped ? " (download alone " + ms(download.endedNanos - t0) + " ms)" : "", sums.size(),
                     conversion.isPresent() && !overlapped ? "+convert to " + conversion.get() : "",
                     ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
             if (blob.size() != sums.size()) {
@@ -383,6 +384,8 @@ public final class ImportJob implements Job {
         private Thread thread;
         private volatile Checksums result;
         private volatile Throwable failure;
+        /** System.nanoTime() when the last byte was in the staging file (0 until then). */
+        volatile long endedNanos;
         private boolean aborted;
 
         Download(OpenedStream opened, JobContext context, boolean digest) {
@@ -447,6 +450,7 @@ public final class ImportJob implements Job {
                 }
                 Checksums sums = digest ? ((ChecksummingInputStream) body).finish() : null;
                 spool.complete();
+                endedNanos = System.nanoTime();
                 return sums;
             } catch (IOException | RuntimeException | Error e) {
                 spool.fail(e);
@@ -489,7 +493,8 @@ public final class ImportJob implements Job {
                                 InOrderDigest inOrder) throws IOException {
         try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE, StandardOpenOption.READ);
-             Sink sink = Sink.async(ch, Converter.WRITE_THREADS, Converter.WRITE_BUFFERS);
+             // O_DIRECT for the data: the output becomes a blob nobody reads soon (Sink#asyncDirect)
+             Sink sink = Sink.asyncDirect(ch, out, Converter.WRITE_THREADS, Converter.WRITE_BUFFERS);
              SyncBehind syncBehind = new SyncBehind(ch);
              DiskWriter w = inOrder == null ? Converter.writer(target, disk.size(), sink)
                      : inOrder.wrap(Converter.writer(target, disk.size(), sink))) {

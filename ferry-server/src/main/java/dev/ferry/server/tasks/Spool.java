@@ -32,6 +32,8 @@ final class Spool implements Closeable {
     private final FileChannel channel;
     private final long expected;
     private final SyncBehind syncBehind;
+    /** A file to keep as it is, written with O_DIRECT in whole blocks (see {@link #create}); null otherwise. */
+    private final DirectAppend direct;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private volatile long written;
@@ -39,33 +41,57 @@ final class Spool implements Closeable {
     private boolean complete;
     private IOException failure;
 
-    private Spool(FileChannel channel, long expected, boolean syncBehind) {
+    private Spool(FileChannel channel, long expected, DirectAppend direct, boolean syncBehind) {
         this.channel = channel;
         this.expected = expected;
+        this.direct = direct;
         this.syncBehind = syncBehind ? new SyncBehind(channel) : null;
     }
 
     /**
      * Creates {@code file} (which must not exist) for a download of {@code expected} bytes (-1 when
-     * the length is not announced). With {@code syncBehind} (the file will be stored as it is), the
-     * bytes are synced to the device in the background as they arrive ({@link SyncBehind}).
+     * the length is not announced). With {@code keep} (the file will be stored as it is and nothing
+     * reads it while it downloads), the bytes go to the device as they arrive: with O_DIRECT in
+     * whole blocks where the file system allows it (no page-cache copy, and no page cache filled
+     * with a blob nobody reads soon), else through the page cache synced behind ({@link SyncBehind}).
+     * A kept spool has no {@link #reader()}.
      */
-    static Spool create(Path file, long expected, boolean syncBehind) throws IOException {
+    static Spool create(Path file, long expected, boolean keep) throws IOException {
         Objects.requireNonNull(file, "file");
         if (expected < -1) {
             throw new IllegalArgumentException("expected must be -1 or non-negative: " + expected);
         }
-        return new Spool(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.READ), expected, syncBehind);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        DirectAppend direct = null;
+        if (keep) {
+            try {
+                direct = DirectAppend.open(file, channel);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+        return new Spool(channel, expected, direct, keep && direct == null);
+    }
+
+    /** Whether the bytes bypass the page cache (a kept spool on a file system with O_DIRECT). */
+    boolean isDirect() {
+        return direct != null;
     }
 
     /** Appends {@code b[off..off+len)} at the end of the file and wakes the readers. */
     void append(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
         long at = written;
-        while (buf.hasRemaining()) {
-            at += channel.write(buf, at);
+        if (direct != null) {
+            direct.append(b, off, len);
+            at += len;
+        } else {
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) {
+                at += channel.write(buf, at);
+            }
         }
         lock.lock();
         try {
@@ -84,8 +110,11 @@ final class Spool implements Closeable {
         return written;
     }
 
-    /** The download ended normally: readers may read up to {@link #written()}. */
-    void complete() {
+    /** The download ended normally: readers may read up to {@link #written()}; the file holds every byte. */
+    void complete() throws IOException {
+        if (direct != null) {
+            direct.finish();
+        }
         lock.lock();
         try {
             complete = true;
@@ -128,6 +157,9 @@ final class Spool implements Closeable {
      * of a range not yet downloaded waits for it); without one, {@code size()} waits for the end.
      */
     ReadSource reader() {
+        if (direct != null) {
+            throw new IllegalStateException("a kept spool is not read while it downloads");
+        }
         return new ReadSource() {
             @Override
             public long size() throws IOException {
@@ -222,6 +254,12 @@ final class Spool implements Closeable {
         if (syncBehind != null) {
             syncBehind.close();
         }
-        channel.close();
+        try {
+            if (direct != null) {
+                direct.close();
+            }
+        } finally {
+            channel.close();
+        }
     }
 }
