@@ -11,11 +11,12 @@ import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.images.ImageService;
 import dev.ferry.server.sources.HttpSource;
 import dev.ferry.server.sources.UrlGuard;
-import dev.ferry.server.stores.BlobStore;
+import dev.ferry.server.stores.Stores;
 import dev.ferry.server.stores.FileStore;
 import dev.ferry.server.http.Json;
 import dev.ferry.server.http.Schemas;
 import dev.ferry.server.http.SchemasResource;
+import dev.ferry.server.http.StoresResource;
 import dev.ferry.server.http.TasksResource;
 import dev.ferry.server.http.VersionsResource;
 import dev.ferry.server.identity.IdentityResolver;
@@ -117,7 +118,7 @@ public final class FerryServer implements AutoCloseable {
         try {
             TaskRepository taskRepository = new TaskRepository(database.jdbi(), json);
             ImageRepository imageRepository = new ImageRepository(database.jdbi(), json);
-            BlobStore store = ObjectStorage.store(config, clock, closeables);
+            Stores stores = ObjectStorage.stores(config, clock, closeables);
             StagingArea staging = new StagingArea(config.server().dataDir().resolve("staging"), clock);
             int stale = staging.sweep(config.url().readTimeout().multipliedBy(2));
             if (stale > 0) {
@@ -130,13 +131,13 @@ public final class FerryServer implements AutoCloseable {
             closeables.add(source);
             ImportSources sources = new ImportSources(source, ObjectStorage.swiftSource(config, closeables),
                     ObjectStorage.s3Source(config, closeables), config.store().s3().bucket());
-            Map<TaskType, Job> jobs = Jobs.create(sources, store, imageRepository, clock, json, importPolicy,
+            Map<TaskType, Job> jobs = Jobs.create(sources, stores, imageRepository, clock, json, importPolicy,
                     staging, ObjectStorage.swiftExports(config, closeables), taskRepository);
             String nodeId = "node-" + UUID.randomUUID();
             TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
                     nodeId);
             ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard, sources);
-            ImageService imageService = new ImageService(imageRepository, store, clock, config.images().maxUploadBytes(),
+            ImageService imageService = new ImageService(imageRepository, stores, clock, config.images().maxUploadBytes(),
                     policy);
             TaskService taskService = new TaskService(taskRepository, clock, policy, sourceCheck,
                     workers::wake, json);
@@ -147,9 +148,11 @@ public final class FerryServer implements AutoCloseable {
             Duration leftoverAge = config.url().readTimeout().multipliedBy(2);
             Map<String, TaskReaper.Leftovers> leftovers = new java.util.LinkedHashMap<>();
             leftovers.put("import staging file(s) from " + staging.dir(), () -> staging.sweep(leftoverAge));
-            if (store instanceof FileStore fileStore) {
-                leftovers.put("unfinished upload file(s) from the file store",
-                        () -> fileStore.sweepTemporaryFiles(leftoverAge));
+            for (Stores.Entry e : stores.entries()) {
+                if (e.store() instanceof FileStore fileStore) {
+                    leftovers.put("unfinished upload file(s) from the file store" + (stores.multistore() ? " " + e.id() : ""),
+                            () -> fileStore.sweepTemporaryFiles(leftoverAge));
+                }
             }
             TaskReaper reaper = new TaskReaper(taskRepository, clock, config.tasks().reaperInterval(), leftovers);
 
@@ -168,7 +171,8 @@ public final class FerryServer implements AutoCloseable {
                         r.register("/v2/images", new ImportResource(imageImports, imageService, api));
                         r.register("/v2/images", new ImagesResource(imageService, api, schemas,
                                 config.importing().methods()));
-                        r.register("/v2/info", new InfoResource(config.importing().methods(), api));
+                        r.register("/v2/info", new InfoResource(config.importing().methods(), imageService, api));
+                        r.register("/v2/stores", new StoresResource(imageService, api));
                         r.any((req, res) -> {
                             throw new ApiException(Status.NOT_FOUND_404, "The resource could not be found.");
                         });

@@ -111,6 +111,7 @@ public final class ImagesResource implements HttpService {
             case TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE_413;
             case GONE -> Status.GONE_410;
             case UNSUPPORTED_MEDIA_TYPE -> Status.UNSUPPORTED_MEDIA_TYPE_415;
+            case NOT_FOUND -> Status.NOT_FOUND_404;
         };
     }
 
@@ -143,6 +144,9 @@ public final class ImagesResource implements HttpService {
         res.header(HeaderNames.LOCATION, api.baseUrl(req) + "/v2/images/" + image.id());
         if (!importMethods.isEmpty()) {
             res.header("OpenStack-image-import-methods", String.join(",", importMethods));
+        }
+        if (images.stores().multistore()) {
+            res.header("OpenStack-image-store-ids", String.join(",", images.stores().ids()));
         }
         api.send(res, Status.CREATED_201, view(image));
     }
@@ -344,7 +348,8 @@ public final class ImagesResource implements HttpService {
 
         ObjectNode body = api.json().createObjectNode();
         ArrayNode list = body.putArray("images");
-        page.forEach(i -> list.add(view(i)));
+        Map<UUID, List<String>> stores = images.stores().multistore() ? images.storesOf(page) : Map.of();
+        page.forEach(i -> list.add(view(i, stores.getOrDefault(i.id(), List.of()))));
         List<String[]> kept = new ArrayList<>();
         for (String[] p : params) {
             if (!p[0].equals("marker")) {
@@ -487,7 +492,7 @@ public final class ImagesResource implements HttpService {
         }
         InputStream body = req.content().hasEntity() ? req.content().inputStream() : InputStream.nullInputStream();
         try (InputStream in = body) {
-            images.upload(who, id(req), in, declared);
+            images.upload(who, id(req), in, declared, storeHeader(req));
         }
         res.status(Status.NO_CONTENT_204).send();
     }
@@ -583,7 +588,18 @@ public final class ImagesResource implements HttpService {
         }
     }
 
+    /** The image as Glance shows it; with multistore, its {@code stores} (one query). */
+    /** Glance's {@code X-Image-Meta-Store} request header, or null. */
+    static String storeHeader(ServerRequest req) {
+        return req.headers().first(HeaderNames.create("X-Image-Meta-Store")).map(String::strip).orElse(null);
+    }
+
     private ObjectNode view(Image i) {
+        return view(i, images.stores().multistore() ? images.storesOf(List.of(i)).getOrDefault(i.id(), List.of())
+                : List.of());
+    }
+
+    private ObjectNode view(Image i, List<String> stores) {
         ObjectNode n = api.json().createObjectNode();
         n.put("name", i.name());
         n.put("disk_format", i.diskFormat());
@@ -609,6 +625,9 @@ public final class ImagesResource implements HttpService {
             if (!n.has(p.getKey())) {
                 n.put(p.getKey(), p.getValue());
             }
+        }
+        if (!stores.isEmpty()) {
+            n.put("stores", String.join(",", stores)); // Glance's comma-separated property
         }
         n.put("self", "/v2/images/" + i.id());
         n.put("file", "/v2/images/" + i.id() + "/file");
