@@ -324,7 +324,10 @@ final class ImageImport {
 
         @Override
         public void commit(Task task, JobContext context, ImportJob.Stored stored) throws JobFailedException {
-            if (!stored.sums().md5().equals(image.checksum()) || !stored.sums().sha512().equals(image.osHashValue())) {
+            // each digest the image records must match (images of older servers may lack os_hash_value)
+            boolean md5Differs = image.checksum() != null && !stored.sums().md5().equals(image.checksum());
+            boolean sha512Differs = image.osHashValue() != null && !stored.sums().sha512().equals(image.osHashValue());
+            if (md5Differs || sha512Differs || (image.checksum() == null && image.osHashValue() == null)) {
                 throw new JobFailedException("The data of image " + image.id() + " read for the copy does not match "
                         + "its checksum; nothing was copied.");
             }
