@@ -5,7 +5,6 @@ import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.sources.UrlPolicy;
 import dev.ferry.server.sources.UrlRejectedException;
-import dev.ferry.server.stores.BlobStore;
 import dev.ferry.server.stores.Stores;
 import dev.ferry.server.stores.SwiftExportTarget;
 import dev.ferry.server.tasks.ExportJob;
@@ -44,10 +43,9 @@ final class Jobs {
                                      Optional<SwiftExportTarget> exports, TaskRepository tasks) {
         Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
         ImportJob importJob = new ImportJob(sources, stores, images, clock, json, policy, staging);
-        BlobStore store = stores.defaultStore(); // Rackspace exports read the default store
         jobs.put(TaskType.IMPORT, importJob);
         jobs.put(TaskType.API_IMAGE_IMPORT, importJob); // the interoperable import: same pipeline, existing image
-        jobs.put(TaskType.EXPORT, exports.<Job>map(target -> new ExportJob(store, images, target, staging, json, tasks))
+        jobs.put(TaskType.EXPORT, exports.<Job>map(target -> new ExportJob(stores, images, target, staging, json, tasks))
                 .orElseGet(() -> new UnavailableJob("Export tasks need an object store (swift.auth_url), "
                         + "which this server does not have.")));
         return jobs;

@@ -339,6 +339,30 @@ abstract class MultistoreContract {
         assertThat(files(flaky)).isEmpty();
     }
 
+    @Test
+    void whileImportingTheImageNamesTheStoresItGoesTo() throws IOException {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        String url = data.gate("/gated.raw", raw, release);
+        String id = queuedImage();
+        try {
+            Reply accepted = importImage(id, "{\"method\": {\"name\": \"web-download\", \"uri\": \"" + url + "\"}, "
+                    + "\"stores\": [\"cold\", \"fast\"]}");
+            assertThat(accepted.status()).isEqualTo(202);
+            JsonNode importing = image(id);
+            assertThat(importing.get("status").asString()).isEqualTo("importing");
+            assertThat(importing.get("os_glance_importing_to_stores").asString()).isEqualTo("cold,fast");
+            assertThat(importing.get("os_glance_failed_import").asString()).isEmpty();
+        } finally {
+            release.countDown();
+        }
+        assertThat(awaitTask(id, 1).get("status").asString()).isEqualTo("success");
+        JsonNode active = image(id);
+        assertThat(active.get("os_glance_importing_to_stores").asString()).isEmpty();
+        assertThat(active.get("stores").asString()).isEqualTo("cold,fast");
+        assertThat(blobsOf(cold, id)).hasSize(1);
+        assertThat(blobsOf(fast, id)).hasSize(1);
+    }
+
     /** A store whose directory is a regular file: every write into it fails. */
     static void breakStore(Path store) throws IOException {
         if (Files.isDirectory(store)) {
