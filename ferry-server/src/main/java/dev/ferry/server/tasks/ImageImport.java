@@ -35,8 +35,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The job side of Glance's interoperable import (task type {@code api_image_import}): turns the
  * task's input {@code {"image_id", "import_req", "backend"}} into an {@link ImportJob.Plan} whose
- * source is the staged data (glance-direct) or the URL (web-download) and whose target is the
- * existing image, locked to the task by its {@code os_glance_import_task} property. Success makes
+ * source is the staged data (glance-direct), the URL (web-download) or the image's data in one of
+ * its stores (copy-image), whose stores are {@code backend}'s, and whose target is the existing
+ * image, locked to the task by its {@code os_glance_import_task} property. Success makes
  * the image {@code active} with its data in the task's commit; failure puts it back to
  * {@code queued} and drops the lock, as Glance's flow reverts.
  */
@@ -49,9 +50,9 @@ final class ImageImport {
     static final String COPY_IMAGE = "copy-image";
     /** The import lock: the id of the task importing into the image. */
     static final String LOCK = "os_glance_import_task";
-    /** Stores still being imported to; Glance writes "" when multistore is off, as here. */
+    /** Stores being imported to (multistore; "" without, as Glance); "" once the task ends. */
     static final String IMPORTING_TO = "os_glance_importing_to_stores";
-    /** Stores that failed; "" for the same reason. */
+    /** Stores that failed (multistore; "" without, as Glance). */
     static final String FAILED = "os_glance_failed_import";
 
     private static final Pattern UUID_TEXT = Pattern.compile(
