@@ -163,7 +163,7 @@ final class ImageImport {
                 if (i.status().equals(ImageStatus.ACTIVE)) {
                     new CopiedImage(i).release(task.id().toString(), failedStores(task));
                 } else {
-                    new ExistingImage(i, true).revert(task.id().toString());
+                    new ExistingImage(i, true).revert(task.id().toString(), failedStores(task));
                 }
             });
         } catch (RuntimeException e) {
@@ -194,9 +194,9 @@ final class ImageImport {
     void abandon(UUID taskId) {
         try {
             images.findImportLockedBy(LOCK, taskId.toString()).ifPresent(i ->
-                    new ExistingImage(i, true).revert(taskId.toString()));
+                    new ExistingImage(i, true).revert(taskId.toString(), null));
             images.findCopyLockedBy(LOCK, taskId.toString()).ifPresent(i ->
-                    new CopiedImage(i).release(taskId.toString(), ""));
+                    new CopiedImage(i).release(taskId.toString(), null));
         } catch (RuntimeException e) {
             LOG.warn("could not revert the image of abandoned task {}: {}", taskId, e.toString());
         }
@@ -245,6 +245,11 @@ final class ImageImport {
             }
         }
 
+        @Override
+        public void storeFinished(Task task, String storeId, boolean ok) {
+            progress(image.id(), task.id().toString(), ImageStatus.IMPORTING, storeId, ok);
+        }
+
         private Image lockedCurrent(Handle h, String lock) {
             Image current = images.findForUpdate(h, image.id()).orElseThrow(() -> new ImageGoneException(
                     "Image " + image.id() + " has been deleted, aborting import."));
@@ -256,7 +261,7 @@ final class ImageImport {
         }
 
         /** importing → queued without the lock, as Glance's flow reverts; the staged data goes too. */
-        void revert(String lock) {
+        void revert(String lock, String failed) {
             boolean reverted = false;
             try {
                 reverted = images.inTransaction(h -> {
@@ -268,7 +273,9 @@ final class ImageImport {
                     }
                     Map<String, String> props = new HashMap<>(current.properties());
                     props.remove(LOCK);
-                    props.put(FAILED, current.properties().getOrDefault(IMPORTING_TO, ""));
+                    // nothing was kept: every target store failed (null: what the properties say went wrong)
+                    props.put(FAILED, failed != null ? failed
+                            : joined(current.properties().get(FAILED), current.properties().get(IMPORTING_TO)));
                     props.put(IMPORTING_TO, "");
                     Image queued = new Image(current.id(), current.name(), ImageStatus.QUEUED, current.visibility(),
                             current.owner(), current.diskFormat(), current.containerFormat(), null, null, null, null,
@@ -290,6 +297,55 @@ final class ImageImport {
             } catch (IOException | RuntimeException e) {
                 LOG.warn("could not remove the staged data of image {}: {}", image.id(), e.toString());
             }
+        }
+    }
+
+    /** {@code a,b} + {@code c}: the ids of both comma lists, each once, in order. */
+    static String joined(String first, String second) {
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+        for (String list : new String[] {first, second}) {
+            if (list != null) {
+                for (String id : list.split(",")) {
+                    if (!id.isBlank()) {
+                        ids.add(id.strip());
+                    }
+                }
+            }
+        }
+        return String.join(",", ids);
+    }
+
+    /**
+     * A target store is done: it leaves {@code os_glance_importing_to_stores} and, if it failed,
+     * joins {@code os_glance_failed_import}, while the task still holds the image's lock (multistore only).
+     */
+    private void progress(UUID imageId, String lock, String status, String storeId, boolean ok) {
+        if (!stores.multistore()) {
+            return;
+        }
+        try {
+            images.inTransaction(h -> {
+                Optional<Image> found = images.findForUpdate(h, imageId);
+                if (found.isEmpty() || !found.get().status().equals(status)
+                        || !lock.equals(found.get().properties().get(LOCK))) {
+                    return false;
+                }
+                Image c = found.get();
+                Map<String, String> props = new HashMap<>(c.properties());
+                List<String> importing = new ArrayList<>(List.of(joined(props.get(IMPORTING_TO), "").split(",")));
+                importing.remove(storeId);
+                importing.remove("");
+                props.put(IMPORTING_TO, String.join(",", importing));
+                if (!ok) {
+                    props.put(FAILED, joined(props.get(FAILED), storeId));
+                }
+                return images.update(h, new Image(c.id(), c.name(), c.status(), c.visibility(), c.owner(),
+                        c.diskFormat(), c.containerFormat(), c.size(), c.virtualSize(), c.checksum(), c.osHashAlgo(),
+                        c.osHashValue(), c.location(), c.minRam(), c.minDisk(), c.isProtected(), props, c.createdAt(),
+                        clock.instant(), c.osHidden(), c.tags()), status);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not record the progress of image {} in store {}: {}", imageId, storeId, e.toString());
         }
     }
 
@@ -350,6 +406,11 @@ final class ImageImport {
             }
         }
 
+        @Override
+        public void storeFinished(Task task, String storeId, boolean ok) {
+            progress(image.id(), task.id().toString(), ImageStatus.ACTIVE, storeId, ok);
+        }
+
         private Image lockedActive(Handle h, String lock) {
             Image current = images.findForUpdate(h, image.id()).orElseThrow(() -> new ImageGoneException(
                     "Image " + image.id() + " has been deleted, aborting the copy."));
@@ -372,7 +433,10 @@ final class ImageImport {
                     clock.instant(), current.osHidden(), current.tags());
         }
 
-        /** The copy failed: the image stays active in its stores, without the lock; {@code failed} recorded. */
+        /**
+         * The copy failed: the image stays active in its stores, without the lock; {@code failed}
+         * recorded (null: what the properties say went wrong).
+         */
         void release(String lock, String failed) {
             try {
                 images.inTransaction(h -> {
@@ -382,7 +446,9 @@ final class ImageImport {
                     } catch (ImageGoneException e) {
                         return false;
                     }
-                    return images.update(h, released(current, failed), ImageStatus.ACTIVE);
+                    return images.update(h, released(current, failed != null ? failed
+                            : joined(current.properties().get(FAILED), current.properties().get(IMPORTING_TO))),
+                            ImageStatus.ACTIVE);
                 });
             } catch (RuntimeException e) {
                 LOG.warn("could not release image {} after its copy failed: {}", image.id(), e.toString());

@@ -135,6 +135,13 @@ public final class ImportJob implements Job {
     interface Target {
         /** Makes the stored blob the image's data and marks the task successful, in one transaction. */
         void commit(Task task, JobContext context, Stored stored) throws JobFailedException;
+
+        /**
+         * One target store took the blob ({@code ok}) or failed, before the commit (multistore:
+         * Glance's {@code os_glance_importing_to_stores}/{@code os_glance_failed_import} as it goes).
+         */
+        default void storeFinished(Task task, String storeId, boolean ok) {
+        }
     }
 
     /**
@@ -281,7 +288,7 @@ public final class ImportJob implements Job {
             }
             long t3 = System.nanoTime();
             checkAlive(context);
-            StoreOutcome outcome = storeAll(targets, plan.allStoresMustSucceed(), key, toStore, sums.size());
+            StoreOutcome outcome = storeAll(task, plan, targets, key, toStore, sums.size());
             long t4 = System.nanoTime();
             boolean overlapped = spec != null && conversion.isPresent() && spec.target() == conversion.get();
             LOG.info("import {}: download{} {} ms (stored {} bytes), inspect{} {} ms, digest of output {} ms, store {} ms",
@@ -324,8 +331,9 @@ public final class ImportJob implements Job {
      * fails, or one does when all must, the failure ends the import (the caller removes the
      * blobs of the others).
      */
-    private StoreOutcome storeAll(List<String> targets, boolean allMustSucceed, String key, Path file, long size)
+    private StoreOutcome storeAll(Task task, Plan plan, List<String> targets, String key, Path file, long size)
             throws IOException {
+        boolean allMustSucceed = plan.allStoresMustSucceed();
         List<String> stored = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         IOException first = null;
@@ -346,9 +354,11 @@ public final class ImportJob implements Job {
                     throw new IOException("the store kept " + blob.size() + " bytes of " + size);
                 }
                 stored.add(id);
+                plan.target().storeFinished(task, id, true);
             } catch (InterruptedIOException e) {
                 throw e;
             } catch (IOException e) {
+                plan.target().storeFinished(task, id, false);
                 if (allMustSucceed || targets.size() == 1) {
                     throw stores.multistore() ? new IOException("store " + id + ": " + e.getMessage(), e) : e;
                 }
