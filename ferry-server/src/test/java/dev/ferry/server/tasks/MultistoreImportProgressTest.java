@@ -157,4 +157,41 @@ class MultistoreImportProgressTest {
             }
         }
     }
+
+    @Test
+    void anAbandonedCopyReleasesTheActiveImageAndRemovesItsBlobs() throws Exception {
+        Clock clock = Clock.systemUTC();
+        JsonMapper json = JsonMapper.builder().build();
+        FileStore fast = new FileStore(Files.createDirectories(dir.resolve("fast")), clock);
+        FileStore cold = new FileStore(Files.createDirectories(dir.resolve("cold")), clock);
+        Stores stores = Stores.multi(List.of(new Stores.Entry("fast", "file", "", Map.of(), fast),
+                new Stores.Entry("cold", "file", "", Map.of(), cold)), "fast");
+        try (Database db = Database.open(new FerryConfig.Database(TestDatabases.h2(dir), "", "", 2));
+             HttpSource http = new HttpSource(new UrlGuard(UrlPolicy.defaults()))) {
+            ImageRepository images = new ImageRepository(db.jdbi(), json);
+            UUID taskId = UUID.randomUUID();
+            Instant now = clock.instant();
+            Image image = new Image(UUID.randomUUID(), "i", "active", "shared", "p", "raw", "bare", 3L, null, null,
+                    null, null, "key", 0, 0, false, Map.of("os_glance_import_task", taskId.toString(),
+                    "os_glance_importing_to_stores", "cold", "os_glance_failed_import", ""), now, now, false, List.of());
+            images.insert(image);
+            fast.put("key", new ByteArrayInputStream(new byte[] {1, 2, 3}));
+            // what the copy's killed attempt left in the target store
+            cold.put("task-" + taskId + "-2", new ByteArrayInputStream(new byte[] {1, 2, 3}));
+            ImportJob job = new ImportJob(new ImportSources(http, Optional.empty(), Optional.empty(), "b"), stores,
+                    images, clock, json, ImportPolicy.of("openstack", "keep", 1 << 20),
+                    new StagingArea(dir.resolve("staging"), clock));
+
+            job.abandon(taskId, 2);
+
+            Image after = images.find(image.id()).orElseThrow();
+            assertThat(after.status()).isEqualTo("active");
+            assertThat(after.properties()).doesNotContainKey("os_glance_import_task")
+                    .containsEntry("os_glance_importing_to_stores", "").containsEntry("os_glance_failed_import", "cold");
+            try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("cold"))) {
+                assertThat(files).isEmpty();
+            }
+            assertThat(fast.size("key")).isEqualTo(3);
+        }
+    }
 }
