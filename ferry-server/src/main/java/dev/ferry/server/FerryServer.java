@@ -9,6 +9,7 @@ import dev.ferry.server.http.ImportResource;
 import dev.ferry.server.http.InfoResource;
 import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.images.ImageService;
+import dev.ferry.server.images.ImageStores;
 import dev.ferry.server.sources.HttpSource;
 import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.stores.Stores;
@@ -139,6 +140,7 @@ public final class FerryServer implements AutoCloseable {
             ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard, sources);
             ImageService imageService = new ImageService(imageRepository, stores, clock, config.images().maxUploadBytes(),
                     policy);
+            ImageStores imageStores = new ImageStores(imageService, imageRepository);
             TaskService taskService = new TaskService(taskRepository, clock, policy, sourceCheck,
                     workers::wake, json);
             ImageImportService imageImports = new ImageImportService(imageService, imageRepository, taskRepository,
@@ -169,10 +171,10 @@ public final class FerryServer implements AutoCloseable {
                         r.register("/v2/schemas", new SchemasResource(schemas));
                         r.register("/v2/tasks", new TasksResource(taskService, api, schemas));
                         r.register("/v2/images", new ImportResource(imageImports, imageService, api));
-                        r.register("/v2/images", new ImagesResource(imageService, api, schemas,
+                        r.register("/v2/images", new ImagesResource(imageService, imageStores, api, schemas,
                                 config.importing().methods()));
                         r.register("/v2/info", new InfoResource(config.importing().methods(), imageService, api));
-                        r.register("/v2/stores", new StoresResource(imageService, api));
+                        r.register("/v2/stores", new StoresResource(imageStores, api));
                         r.any((req, res) -> {
                             throw new ApiException(Status.NOT_FOUND_404, "The resource could not be found.");
                         });

@@ -7,6 +7,7 @@ import dev.ferry.server.images.ImageMember;
 import dev.ferry.server.images.ImageQuery;
 import dev.ferry.server.images.ImageRequestException;
 import dev.ferry.server.images.ImageService;
+import dev.ferry.server.images.ImageStores;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -44,18 +45,20 @@ public final class ImagesResource implements HttpService {
     private static final Set<String> VISIBILITIES = Set.of("public", "private", "shared", "community");
 
     private final ImageService images;
+    private final ImageStores imageStores;
     private final ApiSupport api;
     private final Schemas schemas;
 
     private final List<String> importMethods;
 
-    public ImagesResource(ImageService images, ApiSupport api, Schemas schemas) {
-        this(images, api, schemas, List.of());
-    }
-
-    /** @param importMethods announced on create in {@code OpenStack-image-import-methods}, as Glance */
-    public ImagesResource(ImageService images, ApiSupport api, Schemas schemas, List<String> importMethods) {
+    /**
+     * @param stores        the images' stores (multistore: {@code stores} on images, {@code OpenStack-image-store-ids})
+     * @param importMethods announced on create in {@code OpenStack-image-import-methods}, as Glance
+     */
+    public ImagesResource(ImageService images, ImageStores stores, ApiSupport api, Schemas schemas,
+                          List<String> importMethods) {
         this.images = images;
+        this.imageStores = stores;
         this.api = api;
         this.schemas = schemas;
         this.importMethods = List.copyOf(importMethods);
@@ -145,8 +148,8 @@ public final class ImagesResource implements HttpService {
         if (!importMethods.isEmpty()) {
             res.header("OpenStack-image-import-methods", String.join(",", importMethods));
         }
-        if (images.stores().multistore()) {
-            res.header("OpenStack-image-store-ids", String.join(",", images.stores().ids()));
+        if (imageStores.stores().multistore()) {
+            res.header("OpenStack-image-store-ids", String.join(",", imageStores.stores().ids()));
         }
         api.send(res, Status.CREATED_201, view(image));
     }
@@ -348,7 +351,7 @@ public final class ImagesResource implements HttpService {
 
         ObjectNode body = api.json().createObjectNode();
         ArrayNode list = body.putArray("images");
-        Map<UUID, List<String>> stores = images.stores().multistore() ? images.storesOf(page) : Map.of();
+        Map<UUID, List<String>> stores = imageStores.stores().multistore() ? imageStores.storesOf(page) : Map.of();
         page.forEach(i -> list.add(view(i, stores.getOrDefault(i.id(), List.of()))));
         List<String[]> kept = new ArrayList<>();
         for (String[] p : params) {
@@ -595,7 +598,8 @@ public final class ImagesResource implements HttpService {
     }
 
     private ObjectNode view(Image i) {
-        return view(i, images.stores().multistore() ? images.storesOf(List.of(i)).getOrDefault(i.id(), List.of())
+        return view(i, imageStores.stores().multistore()
+                ? imageStores.storesOf(List.of(i)).getOrDefault(i.id(), List.of())
                 : List.of());
     }
 

@@ -95,6 +95,11 @@ public final class ImageService {
         return find(who, id).orElseThrow(() -> new ImageNotFoundException(id));
     }
 
+    /** The image if the caller may see it, else empty (callers with their own 404 text). */
+    public Optional<Image> findVisible(Identity who, String id) {
+        return find(who, id);
+    }
+
     private Optional<Image> find(Identity who, String id) {
         if (id == null || !UUID_TEXT.matcher(id).matches()) {
             return Optional.empty();
@@ -615,59 +620,6 @@ public final class ImageService {
     public static String unknownStore(String storeId) {
         String shown = storeId.length() > 255 ? storeId.substring(0, 255) + "..." : storeId;
         return "Unknown scheme '" + shown + "' found in URI";
-    }
-
-    /** The ids of the enabled stores holding each image's data, as Glance's {@code stores} property shows them. */
-    public Map<UUID, List<String>> storesOf(List<Image> images) {
-        Map<UUID, List<String>> recorded = repository.storeIds(images.stream().map(Image::id).toList());
-        Map<UUID, List<String>> out = new java.util.HashMap<>();
-        recorded.forEach((id, ids) -> out.put(id, ids.stream().map(s -> stores.resolve(s).orElse(null))
-                .filter(Objects::nonNull).distinct().toList()));
-        return out;
-    }
-
-    /** The recorded locations of an image, for the copy-image job and the interoperable import. */
-    public List<ImageLocation> locations(Image image) {
-        return repository.locations(image.id());
-    }
-
-    /**
-     * Glance's {@code DELETE /v2/stores/{store_id}/{image_id}}: the image's data goes from that
-     * store, in Glance's order of checks (404 without multistore; 409 unknown store; 404 image;
-     * 403 policy {@code delete_image_location}; 409 not active; 403 only location; 404 not there).
-     */
-    public void deleteFromStore(Identity who, String storeId, String imageId) throws IOException {
-        if (!stores.multistore()) {
-            throw ImageRequestException.notFound("The resource could not be found.");
-        }
-        if (stores.find(storeId).isEmpty()) {
-            throw ImageRequestException.conflict("The selected store " + shorten(storeId)
-                    + " is not available on this node.");
-        }
-        Image image = find(who, imageId).orElseThrow(() -> ImageRequestException.notFound("Failed to find image "
-                + shorten(imageId)));
-        enforce("get_image_location", who, image);
-        enforce("delete_image_location", who, image);
-        List<String> recordedIds = new ArrayList<>(List.of(storeId));
-        if (storeId.equals(stores.defaultId()) && stores.find(Stores.SINGLE_ID).isEmpty()) {
-            recordedIds.add(Stores.SINGLE_ID);
-        }
-        List<ImageLocation> before = repository.locations(image.id());
-        switch (repository.removeLocation(image.id(), storeId, recordedIds)) {
-            case NO_IMAGE -> throw ImageRequestException.notFound("Failed to find image " + imageId);
-            case NOT_ACTIVE -> throw ImageRequestException.conflict("It's not allowed to remove image data from store "
-                    + "if image status is not 'active'");
-            case ONLY_LOCATION -> throw ImageRequestException.forbidden("Cannot delete image data from the only store "
-                    + "containing it. Consider deleting the image instead.");
-            case NOT_IN_STORE -> throw ImageRequestException.notFound("Image " + imageId + " is not stored in store "
-                    + shorten(storeId) + ".");
-            case REMOVED -> before.stream().filter(l -> recordedIds.contains(l.storeId())).findFirst()
-                    .ifPresent(l -> deleteQuietly(stores.find(storeId).orElseThrow().store(), l.key()));
-        }
-    }
-
-    private static String shorten(String text) {
-        return text.length() > 255 ? text.substring(0, 255) + "..." : text;
     }
 
     /** Deactivated images' data is for admins only (Glance: 403). */

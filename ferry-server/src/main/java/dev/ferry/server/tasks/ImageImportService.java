@@ -5,6 +5,7 @@ import dev.ferry.server.images.Image;
 import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.images.ImageRequestException;
 import dev.ferry.server.images.ImageService;
+import dev.ferry.server.images.ImageStores;
 import dev.ferry.server.images.ImageStatus;
 import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.stores.Stores;
@@ -43,6 +44,7 @@ public final class ImageImportService {
 
     private final ImageService images;
     private final ImageRepository imageRepository;
+    private final ImageStores imageStores;
     private final TaskRepository tasks;
     private final List<String> methods;
     private final UrlGuard guard;
@@ -58,6 +60,7 @@ public final class ImageImportService {
                               List<String> methods, UrlGuard guard, Clock clock, Runnable onCreated, JsonMapper json) {
         this.images = Objects.requireNonNull(images, "images");
         this.imageRepository = Objects.requireNonNull(imageRepository, "imageRepository");
+        this.imageStores = new ImageStores(images, imageRepository);
         this.tasks = Objects.requireNonNull(tasks, "tasks");
         this.methods = List.copyOf(methods);
         this.guard = Objects.requireNonNull(guard, "guard");
@@ -104,7 +107,7 @@ public final class ImageImportService {
         }
         List<String> targets = targetStores(body, storeHeader);
         if (copy) {
-            List<String> present = images.storesOf(List.of(image)).getOrDefault(image.id(), List.of());
+            List<String> present = imageStores.storesOf(List.of(image)).getOrDefault(image.id(), List.of());
             if (body.path("all_stores").asBoolean(false)) {
                 targets.removeAll(present);
                 if (targets.isEmpty()) {
