@@ -137,15 +137,25 @@ abstract class MultistoreContract {
         return server.send("DELETE", "/v2/stores/" + store + "/" + id, null, all);
     }
 
+    /** Waits until the image has {@code count} tasks, all ended, and its lock is gone; the newest task. */
     JsonNode awaitTask(String imageId, int count) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
             JsonNode tasks = server.get("/v2/images/" + imageId + "/tasks").json().get("tasks");
-            return tasks.size() == count && tasks.get(count - 1).get("status").asString().matches("success|failure");
+            boolean ended = true;
+            for (JsonNode t : tasks) {
+                ended &= t.get("status").asString().matches("success|failure");
+            }
+            return tasks.size() == count && ended;
         });
-        JsonNode tasks = server.get("/v2/images/" + imageId + "/tasks").json().get("tasks");
         // the image's lock goes in the task's commit or right after its failure is recorded
         await().atMost(Duration.ofSeconds(10)).until(() -> !image(imageId).has("os_glance_import_task"));
-        return tasks.get(count - 1);
+        JsonNode newest = null;
+        for (JsonNode t : server.get("/v2/images/" + imageId + "/tasks").json().get("tasks")) {
+            if (newest == null || t.get("created_at").asString().compareTo(newest.get("created_at").asString()) > 0) {
+                newest = t;
+            }
+        }
+        return newest;
     }
 
     /** The names of the files in a store's directory (temporary upload files included). */
