@@ -9,13 +9,15 @@ import dev.ferry.server.http.ImportResource;
 import dev.ferry.server.http.InfoResource;
 import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.images.ImageService;
+import dev.ferry.server.images.ImageStores;
 import dev.ferry.server.sources.HttpSource;
 import dev.ferry.server.sources.UrlGuard;
-import dev.ferry.server.stores.BlobStore;
+import dev.ferry.server.stores.Stores;
 import dev.ferry.server.stores.FileStore;
 import dev.ferry.server.http.Json;
 import dev.ferry.server.http.Schemas;
 import dev.ferry.server.http.SchemasResource;
+import dev.ferry.server.http.StoresResource;
 import dev.ferry.server.http.TasksResource;
 import dev.ferry.server.http.VersionsResource;
 import dev.ferry.server.identity.IdentityResolver;
@@ -117,7 +119,7 @@ public final class FerryServer implements AutoCloseable {
         try {
             TaskRepository taskRepository = new TaskRepository(database.jdbi(), json);
             ImageRepository imageRepository = new ImageRepository(database.jdbi(), json);
-            BlobStore store = ObjectStorage.store(config, clock, closeables);
+            Stores stores = ObjectStorage.stores(config, clock, closeables);
             StagingArea staging = new StagingArea(config.server().dataDir().resolve("staging"), clock);
             int stale = staging.sweep(config.url().readTimeout().multipliedBy(2));
             if (stale > 0) {
@@ -130,14 +132,15 @@ public final class FerryServer implements AutoCloseable {
             closeables.add(source);
             ImportSources sources = new ImportSources(source, ObjectStorage.swiftSource(config, closeables),
                     ObjectStorage.s3Source(config, closeables), config.store().s3().bucket());
-            Map<TaskType, Job> jobs = Jobs.create(sources, store, imageRepository, clock, json, importPolicy,
+            Map<TaskType, Job> jobs = Jobs.create(sources, stores, imageRepository, clock, json, importPolicy,
                     staging, ObjectStorage.swiftExports(config, closeables), taskRepository);
             String nodeId = "node-" + UUID.randomUUID();
             TaskWorkerPool workers = new TaskWorkerPool(taskRepository, database.jdbi(), clock, config.tasks(), jobs,
                     nodeId);
             ImportSourceCheck sourceCheck = Jobs.sourceCheck(guard, sources);
-            ImageService imageService = new ImageService(imageRepository, store, clock, config.images().maxUploadBytes(),
+            ImageService imageService = new ImageService(imageRepository, stores, clock, config.images().maxUploadBytes(),
                     policy);
+            ImageStores imageStores = new ImageStores(imageService, imageRepository);
             TaskService taskService = new TaskService(taskRepository, clock, policy, sourceCheck,
                     workers::wake, json);
             ImageImportService imageImports = new ImageImportService(imageService, imageRepository, taskRepository,
@@ -147,9 +150,11 @@ public final class FerryServer implements AutoCloseable {
             Duration leftoverAge = config.url().readTimeout().multipliedBy(2);
             Map<String, TaskReaper.Leftovers> leftovers = new java.util.LinkedHashMap<>();
             leftovers.put("import staging file(s) from " + staging.dir(), () -> staging.sweep(leftoverAge));
-            if (store instanceof FileStore fileStore) {
-                leftovers.put("unfinished upload file(s) from the file store",
-                        () -> fileStore.sweepTemporaryFiles(leftoverAge));
+            for (Stores.Entry e : stores.entries()) {
+                if (e.store() instanceof FileStore fileStore) {
+                    leftovers.put("unfinished upload file(s) from the file store" + (stores.multistore() ? " " + e.id() : ""),
+                            () -> fileStore.sweepTemporaryFiles(leftoverAge));
+                }
             }
             TaskReaper reaper = new TaskReaper(taskRepository, clock, config.tasks().reaperInterval(), leftovers);
 
@@ -166,9 +171,10 @@ public final class FerryServer implements AutoCloseable {
                         r.register("/v2/schemas", new SchemasResource(schemas));
                         r.register("/v2/tasks", new TasksResource(taskService, api, schemas));
                         r.register("/v2/images", new ImportResource(imageImports, imageService, api));
-                        r.register("/v2/images", new ImagesResource(imageService, api, schemas,
+                        r.register("/v2/images", new ImagesResource(imageService, imageStores, api, schemas,
                                 config.importing().methods()));
-                        r.register("/v2/info", new InfoResource(config.importing().methods(), api));
+                        r.register("/v2/info", new InfoResource(config.importing().methods(), imageService, api));
+                        r.register("/v2/stores", new StoresResource(imageStores, api));
                         r.any((req, res) -> {
                             throw new ApiException(Status.NOT_FOUND_404, "The resource could not be found.");
                         });

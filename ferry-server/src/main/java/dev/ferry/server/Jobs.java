@@ -5,7 +5,7 @@ import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.sources.UrlPolicy;
 import dev.ferry.server.sources.UrlRejectedException;
-import dev.ferry.server.stores.BlobStore;
+import dev.ferry.server.stores.Stores;
 import dev.ferry.server.stores.SwiftExportTarget;
 import dev.ferry.server.tasks.ExportJob;
 import dev.ferry.server.tasks.ImportJob;
@@ -38,14 +38,14 @@ final class Jobs {
                 url.maxBytes());
     }
 
-    static Map<TaskType, Job> create(ImportSources sources, BlobStore store, ImageRepository images, Clock clock,
+    static Map<TaskType, Job> create(ImportSources sources, Stores stores, ImageRepository images, Clock clock,
                                      JsonMapper json, ImportPolicy policy, StagingArea staging,
                                      Optional<SwiftExportTarget> exports, TaskRepository tasks) {
         Map<TaskType, Job> jobs = new EnumMap<>(TaskType.class);
-        ImportJob importJob = new ImportJob(sources, store, images, clock, json, policy, staging);
+        ImportJob importJob = new ImportJob(sources, stores, images, clock, json, policy, staging);
         jobs.put(TaskType.IMPORT, importJob);
         jobs.put(TaskType.API_IMAGE_IMPORT, importJob); // the interoperable import: same pipeline, existing image
-        jobs.put(TaskType.EXPORT, exports.<Job>map(target -> new ExportJob(store, images, target, staging, json, tasks))
+        jobs.put(TaskType.EXPORT, exports.<Job>map(target -> new ExportJob(stores, images, target, staging, json, tasks))
                 .orElseGet(() -> new UnavailableJob("Export tasks need an object store (swift.auth_url), "
                         + "which this server does not have.")));
         return jobs;

@@ -12,11 +12,15 @@ import dev.ferry.server.stores.BlobStore;
 import dev.ferry.server.stores.FileStore;
 import dev.ferry.server.stores.S3Store;
 import dev.ferry.server.stores.SwiftExportTarget;
+import dev.ferry.server.stores.Stores;
 import dev.ferry.server.stores.SwiftStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,24 +38,56 @@ final class ObjectStorage {
     private ObjectStorage() {
     }
 
-    static BlobStore store(FerryConfig config, Clock clock, List<AutoCloseable> closeables) throws IOException {
-        FerryConfig.Store store = config.store();
+    /** The configured stores: {@code stores.enabled} (multistore) or the single {@code store.*} one. */
+    static Stores stores(FerryConfig config, Clock clock, List<AutoCloseable> closeables) throws IOException {
+        FerryConfig.Stores named = config.stores();
+        if (!named.multistore()) {
+            return Stores.single(config.store().type(), store(config.store(), config.url(), clock, closeables));
+        }
+        List<Stores.Entry> entries = new ArrayList<>();
+        for (FerryConfig.NamedStore n : named.enabled()) {
+            entries.add(new Stores.Entry(n.id(), n.store().type(), n.description(), properties(n.store()),
+                    store(n.store(), config.url(), clock, closeables)));
+        }
+        return Stores.multi(entries, named.defaultId());
+    }
+
+    /** What Glance's {@code /v2/info/stores/detail} shows of a store of each type. */
+    private static Map<String, Object> properties(FerryConfig.Store store) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        switch (store.type()) {
+            case "swift" -> {
+                p.put("container", store.swift().container());
+                p.put("large_object_size", store.swift().segmentBytes());
+                p.put("large_object_chunk_size", store.swift().segmentBytes());
+            }
+            case "s3" -> {
+                p.put("s3_store_large_object_size", store.s3().partBytes());
+                p.put("s3_store_large_object_chunk_size", store.s3().partBytes());
+            }
+            default -> p.put("data_dir", store.fileRoot().toString());
+        }
+        return p;
+    }
+
+    static BlobStore store(FerryConfig.Store store, FerryConfig.Url url, Clock clock, List<AutoCloseable> closeables)
+            throws IOException {
         return switch (store.type()) {
             case "swift" -> {
-                SwiftStore swift = new SwiftStore(swiftClient(config, closeables), store.swift().container(),
+                SwiftStore swift = new SwiftStore(swiftClient(store.swift(), url, closeables), store.swift().container(),
                         store.swift().segmentBytes());
                 inBackground("swift-segment-sweep", () -> swift.sweepAbandonedSegments(ABANDONED_AFTER, clock));
                 yield swift;
             }
             case "s3" -> {
-                S3Store s3 = new S3Store(s3Client(config, closeables), store.s3().bucket(), store.s3().partBytes());
+                S3Store s3 = new S3Store(s3Client(store.s3(), url, closeables), store.s3().bucket(), store.s3().partBytes());
                 inBackground("s3-upload-sweep", () -> s3.abortAbandonedUploads(ABANDONED_AFTER, clock));
                 yield s3;
             }
             default -> {
                 FileStore fileStore = new FileStore(store.fileRoot(), clock);
                 // leftovers of puts killed mid-way; a live put on another node writes at least once per read timeout
-                int swept = fileStore.sweepTemporaryFiles(config.url().readTimeout().multipliedBy(2));
+                int swept = fileStore.sweepTemporaryFiles(url.readTimeout().multipliedBy(2));
                 if (swept > 0) {
                     LOG.info("removed {} unfinished upload file(s) from {}", swept, store.fileRoot());
                 }
@@ -109,9 +145,12 @@ final class ObjectStorage {
     }
 
     private static SwiftClient swiftClient(FerryConfig config, List<AutoCloseable> closeables) {
-        FerryConfig.Swift swift = config.store().swift();
-        Duration connect = config.url().connectTimeout();
-        SwiftClient client = new SwiftClient(swiftAuth(swift, connect.plusSeconds(20)), connect, config.url().readTimeout());
+        return swiftClient(config.store().swift(), config.url(), closeables);
+    }
+
+    private static SwiftClient swiftClient(FerryConfig.Swift swift, FerryConfig.Url url, List<AutoCloseable> closeables) {
+        Duration connect = url.connectTimeout();
+        SwiftClient client = new SwiftClient(swiftAuth(swift, connect.plusSeconds(20)), connect, url.readTimeout());
         closeables.add(client);
         return client;
     }
@@ -127,9 +166,12 @@ final class ObjectStorage {
     }
 
     private static S3Client s3Client(FerryConfig config, List<AutoCloseable> closeables) {
-        FerryConfig.S3 s3 = config.store().s3();
+        return s3Client(config.store().s3(), config.url(), closeables);
+    }
+
+    private static S3Client s3Client(FerryConfig.S3 s3, FerryConfig.Url url, List<AutoCloseable> closeables) {
         S3Client client = S3Clients.create(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(),
-                config.url().connectTimeout(), config.url().readTimeout());
+                url.connectTimeout(), url.readTimeout());
         closeables.add(client);
         return client;
     }

@@ -2,6 +2,7 @@ package dev.ferry.server.config;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +74,8 @@ public final class ConfigKeys {
         d.put("keystone.timeout_seconds", "10");
         d.put("policy.file", "");
         d.put("images.max_upload_bytes", "1099511627776");
+        d.put("stores.enabled", "");
+        d.put("stores.default", "");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 
@@ -85,11 +88,34 @@ public final class ConfigKeys {
     }
 
     public static boolean isKnown(String key) {
-        return DEFAULTS.containsKey(key);
+        return DEFAULTS.containsKey(key) || perStoreSetting(key) != null;
     }
 
     public static boolean isSecret(String key) {
-        return SECRETS.contains(key);
+        String setting = perStoreSetting(key);
+        return SECRETS.contains(key) || (setting != null && SECRETS.contains(setting));
+    }
+
+    /** Settings a named store ({@code stores.enabled}) may override: {@code stores.<id>.<setting>}. */
+    static final Set<String> PER_STORE = perStore();
+
+    private static Set<String> perStore() {
+        Set<String> s = new java.util.LinkedHashSet<>(List.of("description", "file.root"));
+        DEFAULTS.keySet().stream().filter(k -> k.startsWith("swift.") || k.startsWith("s3.")).forEach(s::add);
+        return Collections.unmodifiableSet(s);
+    }
+
+    /** {@code stores.cold.file.root} → {@code file.root}; null if {@code key} is no per-store setting. */
+    static String perStoreSetting(String key) {
+        if (!key.startsWith("stores.")) {
+            return null;
+        }
+        int dot = key.indexOf('.', "stores.".length());
+        if (dot <= "stores.".length()) {
+            return null;
+        }
+        String setting = key.substring(dot + 1);
+        return PER_STORE.contains(setting) ? setting : null;
     }
 
     /** {@code import.profile} → {@code FERRY_IMPORT_PROFILE}. */

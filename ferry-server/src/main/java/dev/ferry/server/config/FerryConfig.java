@@ -8,7 +8,7 @@ import java.util.Map;
 
 /** The typed, validated configuration. Build it with {@link ConfigLoader}. */
 public record FerryConfig(Server server, Database database, Tasks tasks, Import importing, Url url,
-                          Store store, Identity identity, Images images) {
+                          Store store, Identity identity, Images images, Stores stores) {
 
     /** HTTP listener and request bounds. */
     public record Server(String host, int port, Path dataDir, long maxBodyBytes, int maxJsonDepth) {
@@ -90,6 +90,24 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
         }
     }
 
+    /**
+     * Glance's multistore ({@code stores.enabled}, {@code stores.default}): named stores, each with
+     * its own settings. Empty {@code enabled}: the single store of {@code store.*} (no multistore).
+     */
+    public record Stores(List<NamedStore> enabled, String defaultId) {
+        public Stores {
+            enabled = List.copyOf(enabled);
+        }
+
+        public boolean multistore() {
+            return !enabled.isEmpty();
+        }
+    }
+
+    /** One store of {@code stores.enabled}: its id, its {@code description} (may be empty) and its settings. */
+    public record NamedStore(String id, String description, Store store) {
+    }
+
     /** Images API bounds. */
     public record Images(long maxUploadBytes) {
     }
@@ -140,8 +158,10 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
                 Duration.ofMillis(r.intIn("tasks.poll_millis", 10, 60000)),
                 Duration.ofSeconds(r.intIn("tasks.reaper_seconds", 1, 86400)));
 
+        Stores stores = stores(v, dataDir);
         Import importing = new Import(r.oneOf("import.profile", "openstack", "rackspace"),
-                r.oneOf("import.output_format", "keep", "raw", "qcow2", "vhd"), importMethods(r.list("import.methods")));
+                r.oneOf("import.output_format", "keep", "raw", "qcow2", "vhd"),
+                importMethods(r.list("import.methods"), stores.multistore()));
 
         List<Integer> ports = r.list("url.allowed_ports").stream()
                 .map(p -> parseInt("url.allowed_ports", p, 1, 65535)).toList();
@@ -153,24 +173,7 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
                 Duration.ofSeconds(r.intIn("url.read_timeout_seconds", 1, 86400)),
                 r.longIn("url.max_bytes", 1, Long.MAX_VALUE));
 
-        String fileRoot = r.str("store.file.root");
-        String storeType = r.oneOf("store.type", "file", "swift", "s3");
-        Swift swift = new Swift(r.httpUrl("swift.auth_url"), r.str("swift.user"), r.str("swift.key"),
-                r.str("swift.reseller_prefix"), r.str("swift.container"),
-                r.longIn("swift.segment_bytes", 1 << 20, 5L << 30), r.oneOf("swift.interface", "public", "internal", "admin"));
-        S3 s3 = new S3(r.httpUrl("s3.endpoint"), r.str("s3.region"), r.str("s3.access_key"), r.str("s3.secret_key"),
-                r.str("s3.bucket"), r.longIn("s3.part_bytes", 5L << 20, 512L << 20));
-        if (storeType.equals("swift") && (swift.authUrl() == null || swift.user().isEmpty() || swift.key().isEmpty())) {
-            throw new ConfigException("store.type=swift needs swift.auth_url, swift.user and swift.key");
-        }
-        if (swift.keystone()
-                && (swift.user().indexOf(':') <= 0 || swift.user().indexOf(':') == swift.user().length() - 1)) {
-            throw new ConfigException("swift.auth_url is Keystone v3: swift.user must be project:user, not " + swift.user());
-        }
-        if (storeType.equals("s3") && (s3.bucket().isEmpty() || s3.accessKey().isEmpty() || s3.secretKey().isEmpty())) {
-            throw new ConfigException("store.type=s3 needs s3.bucket, s3.access_key and s3.secret_key");
-        }
-        Store store = new Store(storeType, fileRoot.isEmpty() ? dataDir.resolve("images") : Path.of(fileRoot), swift, s3);
+        Store store = store(r, r.oneOf("store.type", "file", "swift", "s3"), "store.type", dataDir.resolve("images"));
 
         String tokens = r.str("identity.tokens_file");
         String identityType = r.oneOf("identity.type", "noauth", "static", "keystone");
@@ -195,18 +198,104 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
         Identity identity = new Identity(identityType, tokens.isEmpty() ? null : Path.of(tokens), keystone,
                 policyFile.isEmpty() ? null : Path.of(policyFile));
         Images images = new Images(r.longIn("images.max_upload_bytes", 1, Long.MAX_VALUE));
-        return new FerryConfig(server, database, tasks, importing, url, store, identity, images);
+        return new FerryConfig(server, database, tasks, importing, url, store, identity, images, stores);
     }
 
-    /** glance-direct and web-download; copy-image needs a second store, which Ferry does not have. */
-    private static List<String> importMethods(List<String> methods) {
-        for (String m : methods) {
-            if (m.equals("copy-image")) {
-                throw new ConfigException("import.methods: copy-image copies an image to another store, and Ferry "
-                        + "has one store (store.type); use glance-direct and/or web-download");
+    /** The settings of one store of type {@code storeType} (the same keys for the single store and named ones). */
+    private static Store store(Reader r, String storeType, String typeKey, Path defaultRoot) {
+        String fileRoot = r.str("store.file.root");
+        Swift swift = new Swift(r.httpUrl("swift.auth_url"), r.str("swift.user"), r.str("swift.key"),
+                r.str("swift.reseller_prefix"), r.str("swift.container"),
+                r.longIn("swift.segment_bytes", 1 << 20, 5L << 30), r.oneOf("swift.interface", "public", "internal", "admin"));
+        S3 s3 = new S3(r.httpUrl("s3.endpoint"), r.str("s3.region"), r.str("s3.access_key"), r.str("s3.secret_key"),
+                r.str("s3.bucket"), r.longIn("s3.part_bytes", 5L << 20, 512L << 20));
+        if (storeType.equals("swift") && (swift.authUrl() == null || swift.user().isEmpty() || swift.key().isEmpty())) {
+            throw new ConfigException(typeKey + "=swift needs swift.auth_url, swift.user and swift.key");
+        }
+        if (swift.keystone()
+                && (swift.user().indexOf(':') <= 0 || swift.user().indexOf(':') == swift.user().length() - 1)) {
+            throw new ConfigException("swift.auth_url is Keystone v3: swift.user must be project:user, not " + swift.user());
+        }
+        if (storeType.equals("s3") && (s3.bucket().isEmpty() || s3.accessKey().isEmpty() || s3.secretKey().isEmpty())) {
+            throw new ConfigException(typeKey + "=s3 needs s3.bucket, s3.access_key and s3.secret_key");
+        }
+        return new Store(storeType, fileRoot.isEmpty() ? defaultRoot : Path.of(fileRoot), swift, s3);
+    }
+
+    /** A store id: what Glance accepts in {@code enabled_backends} and Ferry in URLs and headers. */
+    private static final java.util.regex.Pattern STORE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    /**
+     * {@code stores.enabled = id:type, ...} and {@code stores.default}; each store's settings are
+     * the {@code store.*}/{@code swift.*}/{@code s3.*} ones, overridden by {@code stores.<id>.<key>}.
+     */
+    private static Stores stores(Map<String, String> v, Path dataDir) {
+        Reader r = new Reader(v);
+        List<String> entries = r.list("stores.enabled");
+        String defaultId = r.str("stores.default").trim();
+        java.util.Set<String> configured = new java.util.TreeSet<>();
+        v.keySet().forEach(k -> {
+            if (ConfigKeys.perStoreSetting(k) != null) {
+                configured.add(k.substring("stores.".length(), k.length() - ConfigKeys.perStoreSetting(k).length() - 1));
             }
-            if (!m.equals("glance-direct") && !m.equals("web-download")) {
-                throw new ConfigException("import.methods must list glance-direct and/or web-download, got '" + m + "'");
+        });
+        if (entries.isEmpty()) {
+            if (!defaultId.isEmpty() || !configured.isEmpty()) {
+                throw new ConfigException("stores.default and stores.<id>.* need stores.enabled (id:type, ...)");
+            }
+            return new Stores(List.of(), "");
+        }
+        List<NamedStore> named = new java.util.ArrayList<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (String entry : entries) {
+            int colon = entry.indexOf(':');
+            String id = colon < 0 ? entry : entry.substring(0, colon).trim();
+            String type = colon < 0 ? "" : entry.substring(colon + 1).trim();
+            if (!STORE_ID.matcher(id).matches() || id.startsWith("os_glance_")) {
+                throw new ConfigException("stores.enabled: bad store id '" + id + "' (letters, digits, '_' and '-', "
+                        + "at most 64, not starting with os_glance_)");
+            }
+            if (!type.equals("file") && !type.equals("swift") && !type.equals("s3")) {
+                throw new ConfigException("stores.enabled: store '" + id + "' has unknown type '" + type
+                        + "'; write id:file, id:swift or id:s3");
+            }
+            if (!ids.add(id)) {
+                throw new ConfigException("stores.enabled: store id '" + id + "' is listed twice");
+            }
+            Map<String, String> own = new java.util.HashMap<>(v);
+            for (String setting : ConfigKeys.PER_STORE) {
+                String value = v.get("stores." + id + "." + setting);
+                if (value != null) {
+                    own.put(setting.equals("file.root") ? "store.file.root" : setting, value);
+                } else if (setting.equals("file.root")) {
+                    own.put("store.file.root", ""); // two file stores never share the single store's root
+                }
+            }
+            Store store = store(new Reader(own), type, "stores.enabled " + id, dataDir.resolve("stores").resolve(id));
+            named.add(new NamedStore(id, v.getOrDefault("stores." + id + ".description", ""), store));
+        }
+        configured.removeAll(ids);
+        if (!configured.isEmpty()) {
+            throw new ConfigException("stores." + configured.iterator().next() + ".* configures a store that is not in "
+                    + "stores.enabled");
+        }
+        if (defaultId.isEmpty() || !ids.contains(defaultId)) {
+            throw new ConfigException("stores.default must be one of the stores of stores.enabled ("
+                    + String.join(", ", ids.stream().sorted().toList()) + "), got '" + defaultId + "'");
+        }
+        return new Stores(named, defaultId);
+    }
+
+    /** glance-direct, web-download, and copy-image when there are several stores ({@code stores.enabled}). */
+    private static List<String> importMethods(List<String> methods, boolean multistore) {
+        for (String m : methods) {
+            if (m.equals("copy-image") && !multistore) {
+                throw new ConfigException("import.methods: copy-image copies an image to another store and needs "
+                        + "stores.enabled (several stores); with one store use glance-direct and/or web-download");
+            }
+            if (!m.equals("glance-direct") && !m.equals("web-download") && !m.equals("copy-image")) {
+                throw new ConfigException("import.methods must list glance-direct, web-download and/or copy-image, got '"
+                        + m + "'");
             }
         }
         return List.copyOf(new java.util.LinkedHashSet<>(methods));

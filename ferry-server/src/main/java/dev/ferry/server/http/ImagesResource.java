@@ -7,6 +7,7 @@ import dev.ferry.server.images.ImageMember;
 import dev.ferry.server.images.ImageQuery;
 import dev.ferry.server.images.ImageRequestException;
 import dev.ferry.server.images.ImageService;
+import dev.ferry.server.images.ImageStores;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -44,18 +45,20 @@ public final class ImagesResource implements HttpService {
     private static final Set<String> VISIBILITIES = Set.of("public", "private", "shared", "community");
 
     private final ImageService images;
+    private final ImageStores imageStores;
     private final ApiSupport api;
     private final Schemas schemas;
 
     private final List<String> importMethods;
 
-    public ImagesResource(ImageService images, ApiSupport api, Schemas schemas) {
-        this(images, api, schemas, List.of());
-    }
-
-    /** @param importMethods announced on create in {@code OpenStack-image-import-methods}, as Glance */
-    public ImagesResource(ImageService images, ApiSupport api, Schemas schemas, List<String> importMethods) {
+    /**
+     * @param stores        the images' stores (multistore: {@code stores} on images, {@code OpenStack-image-store-ids})
+     * @param importMethods announced on create in {@code OpenStack-image-import-methods}, as Glance
+     */
+    public ImagesResource(ImageService images, ImageStores stores, ApiSupport api, Schemas schemas,
+                          List<String> importMethods) {
         this.images = images;
+        this.imageStores = stores;
         this.api = api;
         this.schemas = schemas;
         this.importMethods = List.copyOf(importMethods);
@@ -111,6 +114,7 @@ public final class ImagesResource implements HttpService {
             case TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE_413;
             case GONE -> Status.GONE_410;
             case UNSUPPORTED_MEDIA_TYPE -> Status.UNSUPPORTED_MEDIA_TYPE_415;
+            case NOT_FOUND -> Status.NOT_FOUND_404;
         };
     }
 
@@ -143,6 +147,9 @@ public final class ImagesResource implements HttpService {
         res.header(HeaderNames.LOCATION, api.baseUrl(req) + "/v2/images/" + image.id());
         if (!importMethods.isEmpty()) {
             res.header("OpenStack-image-import-methods", String.join(",", importMethods));
+        }
+        if (imageStores.stores().multistore()) {
+            res.header("OpenStack-image-store-ids", String.join(",", imageStores.stores().ids()));
         }
         api.send(res, Status.CREATED_201, view(image));
     }
@@ -344,7 +351,8 @@ public final class ImagesResource implements HttpService {
 
         ObjectNode body = api.json().createObjectNode();
         ArrayNode list = body.putArray("images");
-        page.forEach(i -> list.add(view(i)));
+        Map<UUID, List<String>> stores = imageStores.stores().multistore() ? imageStores.storesOf(page) : Map.of();
+        page.forEach(i -> list.add(view(i, stores.getOrDefault(i.id(), List.of()))));
         List<String[]> kept = new ArrayList<>();
         for (String[] p : params) {
             if (!p[0].equals("marker")) {
@@ -487,7 +495,7 @@ public final class ImagesResource implements HttpService {
         }
         InputStream body = req.content().hasEntity() ? req.content().inputStream() : InputStream.nullInputStream();
         try (InputStream in = body) {
-            images.upload(who, id(req), in, declared);
+            images.upload(who, id(req), in, declared, storeHeader(req));
         }
         res.status(Status.NO_CONTENT_204).send();
     }
@@ -583,7 +591,19 @@ public final class ImagesResource implements HttpService {
         }
     }
 
+    /** The image as Glance shows it; with multistore, its {@code stores} (one query). */
+    /** Glance's {@code X-Image-Meta-Store} request header, or null. */
+    static String storeHeader(ServerRequest req) {
+        return req.headers().first(HeaderNames.create("X-Image-Meta-Store")).map(String::strip).orElse(null);
+    }
+
     private ObjectNode view(Image i) {
+        return view(i, imageStores.stores().multistore()
+                ? imageStores.storesOf(List.of(i)).getOrDefault(i.id(), List.of())
+                : List.of());
+    }
+
+    private ObjectNode view(Image i, List<String> stores) {
         ObjectNode n = api.json().createObjectNode();
         n.put("name", i.name());
         n.put("disk_format", i.diskFormat());
@@ -609,6 +629,9 @@ public final class ImagesResource implements HttpService {
             if (!n.has(p.getKey())) {
                 n.put(p.getKey(), p.getValue());
             }
+        }
+        if (!stores.isEmpty()) {
+            n.put("stores", String.join(",", stores)); // Glance's comma-separated property
         }
         n.put("self", "/v2/images/" + i.id());
         n.put("file", "/v2/images/" + i.id() + "/file");

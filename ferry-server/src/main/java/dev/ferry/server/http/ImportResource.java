@@ -71,6 +71,7 @@ public final class ImportResource implements HttpService {
             throw new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415, "Unsupported Content-Type: staged data must be "
                     + "sent as application/octet-stream.");
         }
+        images.requestedStore(ImagesResource.storeHeader(req)); // checked as Glance's upload does; staging is internal
         long length = req.headers().contentLength().orElse(-1);
         InputStream body = req.content().hasEntity() ? req.content().inputStream() : InputStream.nullInputStream();
         try (InputStream in = body) {
@@ -82,7 +83,7 @@ public final class ImportResource implements HttpService {
     private void importImage(ServerRequest req, ServerResponse res) {
         Identity who = api.identity(req);
         JsonNode body = api.readJson(req);
-        imports.importImage(who, id(req), body, api.requestId(req));
+        imports.importImage(who, id(req), body, api.requestId(req), ImagesResource.storeHeader(req));
         res.status(Status.ACCEPTED_202).send();
     }
 

@@ -163,14 +163,121 @@ public final class ImageRepository {
                 .findFirst());
     }
 
+    /** As {@link #findImportLockedBy}, for the active image a copy-image task holds. */
+    public Optional<Image> findCopyLockedBy(String lockName, String taskId) {
+        UUID.fromString(taskId); // refuses anything but a UUID
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM images WHERE status = 'active' "
+                        + "AND properties LIKE :pattern")
+                .bind("pattern", "%" + json.writeValueAsString(Map.of(lockName, taskId)).replace("{", "").replace("}", "") + "%")
+                .map((rs, ctx) -> map(rs, tagsOf(h, rs.getString("id"))))
+                .findFirst());
+    }
+
     /** Runs {@code work} in one transaction. */
     public <T> T inTransaction(java.util.function.Function<Handle, T> work) {
         return jdbi.inTransaction(work::apply);
     }
 
+    // --- locations (V8: one row per store holding the image's data)
+
+    /** Where the image's data is, oldest first. */
+    public List<ImageLocation> locations(UUID id) {
+        return jdbi.withHandle(h -> locations(h, id));
+    }
+
+    private static List<ImageLocation> locations(Handle h, UUID id) {
+        return h.createQuery("SELECT store_id, location FROM image_locations WHERE image_id = :id "
+                        + "ORDER BY created_at, store_id")
+                .bind("id", id.toString())
+                .map((rs, ctx) -> new ImageLocation(rs.getString(1), rs.getString(2))).list();
+    }
+
+    /** The store ids of each image of a page (for Glance's {@code stores} property), oldest location first. */
+    public Map<UUID, List<String>> storeIds(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return jdbi.withHandle(h -> {
+            Map<UUID, List<String>> out = new HashMap<>();
+            h.createQuery("SELECT image_id, store_id FROM image_locations WHERE image_id IN (<ids>) "
+                            + "ORDER BY created_at, store_id")
+                    .bindList("ids", ids.stream().map(UUID::toString).toList())
+                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+                    .forEach(r -> out.computeIfAbsent(UUID.fromString(r[0]), k -> new ArrayList<>()).add(r[1]));
+            return out;
+        });
+    }
+
+    /** Records (or re-records) that the image's data is in {@code storeId} under {@code key}, in the caller's transaction. */
+    public void addLocation(Handle h, UUID id, String storeId, String key, Instant now) {
+        h.createUpdate("DELETE FROM image_locations WHERE image_id = :id AND store_id = :s")
+                .bind("id", id.toString()).bind("s", storeId).execute();
+        h.createUpdate("INSERT INTO image_locations (image_id, store_id, location, status, created_at) "
+                        + "VALUES (:id, :s, :l, 'active', :t)")
+                .bind("id", id.toString()).bind("s", storeId).bind("l", key).bind("t", now.toEpochMilli()).execute();
+    }
+
+    /**
+     * {@link #update(Handle, Image, String)} and, if it applied, the image's data recorded in each of
+     * {@code storeIds} under {@code changed.location()}, in one transaction.
+     */
+    public boolean updateWithLocations(Image changed, String expectedStatus, List<String> storeIds) {
+        return jdbi.inTransaction(h -> updateWithLocations(h, changed, expectedStatus, storeIds));
+    }
+
+    /** {@link #updateWithLocations(Image, String, List)} inside the caller's transaction. */
+    public boolean updateWithLocations(Handle h, Image changed, String expectedStatus, List<String> storeIds) {
+        if (!update(h, changed, expectedStatus)) {
+            return false;
+        }
+        for (String storeId : storeIds) {
+            addLocation(h, changed.id(), storeId, changed.location(), changed.updatedAt());
+        }
+        return true;
+    }
+
+    /** Inserts the image (caller's transaction) with its data recorded in each of {@code storeIds}. */
+    public void insertWithLocations(Handle h, Image i, List<String> storeIds) {
+        insert(h, i);
+        for (String storeId : storeIds) {
+            addLocation(h, i.id(), storeId, i.location(), i.updatedAt());
+        }
+    }
+
+    /**
+     * Forgets the image's location in one store if the image is {@code active} and has another
+     * location (Glance's delete-from-store); the outcome says which rule stopped it.
+     */
+    public LocationRemoval removeLocation(UUID id, String storeId, List<String> sameStore) {
+        return jdbi.inTransaction(h -> {
+            Optional<Image> image = findForUpdate(h, id);
+            if (image.isEmpty()) {
+                return LocationRemoval.NO_IMAGE;
+            }
+            if (!image.get().status().equals(ImageStatus.ACTIVE)) {
+                return LocationRemoval.NOT_ACTIVE;
+            }
+            List<ImageLocation> all = locations(h, id);
+            List<ImageLocation> here = all.stream().filter(l -> sameStore.contains(l.storeId())).toList();
+            if (all.size() <= 1) {
+                return LocationRemoval.ONLY_LOCATION;
+            }
+            if (here.isEmpty()) {
+                return LocationRemoval.NOT_IN_STORE;
+            }
+            h.createUpdate("DELETE FROM image_locations WHERE image_id = :id AND store_id = :s")
+                    .bind("id", id.toString()).bind("s", here.getFirst().storeId()).execute();
+            return LocationRemoval.REMOVED;
+        });
+    }
+
+    /** What {@link #removeLocation} did. */
+    public enum LocationRemoval { REMOVED, NO_IMAGE, NOT_ACTIVE, ONLY_LOCATION, NOT_IN_STORE }
+
     /** Deletes the image with its tags and members; false if it was gone already. */
     public boolean delete(UUID id) {
         return jdbi.inTransaction(h -> {
+            h.createUpdate("DELETE FROM image_locations WHERE image_id = :id").bind("id", id.toString()).execute();
             h.createUpdate("DELETE FROM image_tags WHERE image_id = :id").bind("id", id.toString()).execute();
             h.createUpdate("DELETE FROM image_members WHERE image_id = :id").bind("id", id.toString()).execute();
             return h.createUpdate("DELETE FROM images WHERE id = :id").bind("id", id.toString()).execute() > 0;

@@ -10,7 +10,7 @@ public final class ImageRequestException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** The kinds of refusal, named after the answer Glance gives. */
-    public enum Kind { BAD_REQUEST, FORBIDDEN, CONFLICT, TOO_LARGE, GONE, UNSUPPORTED_MEDIA_TYPE }
+    public enum Kind { BAD_REQUEST, FORBIDDEN, CONFLICT, TOO_LARGE, GONE, UNSUPPORTED_MEDIA_TYPE, NOT_FOUND }
 
     private final Kind kind;
 
@@ -33,5 +33,10 @@ public final class ImageRequestException extends RuntimeException {
 
     public static ImageRequestException conflict(String message) {
         return new ImageRequestException(Kind.CONFLICT, message);
+    }
+
+    /** A 404 with its own text (the images API's usual 404 is {@link ImageNotFoundException}). */
+    public static ImageRequestException notFound(String message) {
+        return new ImageRequestException(Kind.NOT_FOUND, message);
     }
 }

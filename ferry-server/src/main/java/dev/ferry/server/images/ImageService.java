@@ -8,6 +8,7 @@ import dev.ferry.format.io.ReadSource;
 import dev.ferry.server.identity.Identity;
 import dev.ferry.server.policy.Policy;
 import dev.ferry.server.stores.BlobStore;
+import dev.ferry.server.stores.Stores;
 import dev.ferry.server.stores.StoredBlob;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -45,6 +46,8 @@ public final class ImageService {
     public static final int MAX_PROPERTIES_CHARS = 131_072;
 
     private final ImageRepository repository;
+    private final Stores stores;
+    /** The default store: uploads without a store, and staged data. */
     private final BlobStore store;
     private final Clock clock;
     private final long maxUploadBytes;
@@ -61,9 +64,15 @@ public final class ImageService {
 
     /** @param policy decides {@code context_is_admin} and the image rules ({@code add_image}, {@code modify_image}, ...) */
     public ImageService(ImageRepository repository, BlobStore store, Clock clock, long maxUploadBytes, Policy policy) {
+        this(repository, Stores.single("file", store), clock, maxUploadBytes, policy);
+    }
+
+    /** @param stores where image data goes (several with multistore, docs/images-api.md "Multistore") */
+    public ImageService(ImageRepository repository, Stores stores, Clock clock, long maxUploadBytes, Policy policy) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.repository = Objects.requireNonNull(repository, "repository");
-        this.store = Objects.requireNonNull(store, "store");
+        this.stores = Objects.requireNonNull(stores, "stores");
+        this.store = stores.defaultStore();
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxUploadBytes <= 0) {
             throw new IllegalArgumentException("maxUploadBytes must be positive");
@@ -86,6 +95,11 @@ public final class ImageService {
         return find(who, id).orElseThrow(() -> new ImageNotFoundException(id));
     }
 
+    /** The image if the caller may see it, else empty (callers with their own 404 text). */
+    public Optional<Image> findVisible(Identity who, String id) {
+        return find(who, id);
+    }
+
     private Optional<Image> find(Identity who, String id) {
         if (id == null || !UUID_TEXT.matcher(id).matches()) {
             return Optional.empty();
@@ -97,6 +111,11 @@ public final class ImageService {
         return isAdmin(who) || isOwner(who, i) || i.visibility().equals("public")
                 || i.visibility().equals("community")
                 || (i.visibility().equals("shared") && repository.member(i.id(), who.projectId()).isPresent());
+    }
+
+    /** Whether the policy allows {@code action} (not about one image, e.g. {@code stores_info_detail}). */
+    public boolean allows(String action, Identity who) {
+        return policy.allows(action, who, who.projectId() == null ? Map.of() : Map.of("project_id", who.projectId()));
     }
 
     /** The policy's {@code context_is_admin}: sees and changes every project's images. */
@@ -144,6 +163,11 @@ public final class ImageService {
         requireModify(who, i);
         enforce(action, who, i);
         return i;
+    }
+
+    /** 403 with Glance's message unless the policy allows {@code action} (e.g. {@code copy_image}) on the image. */
+    public void requireAllowed(String action, Identity who, Image i) {
+        enforce(action, who, i);
     }
 
     /** Glance's {@code modify_image} on a visible image: admin or owner, else 403. */
@@ -314,9 +338,10 @@ public final class ImageService {
         if (i.isProtected()) {
             throw ImageRequestException.forbidden("Image " + id + " is protected and cannot be deleted.");
         }
+        List<ImageLocation> locations = repository.locations(i.id());
         if (repository.delete(i.id())) {
-            if (i.location() != null) {
-                store.delete(i.location());
+            for (ImageLocation l : locations) {
+                deleteData(l);
             }
             if (!i.status().equals(ImageStatus.ACTIVE) && !i.status().equals(ImageStatus.DEACTIVATED)) {
                 deleteQuietly(stagingKey(i.id())); // data staged for an interoperable import
@@ -376,6 +401,17 @@ public final class ImageService {
      * @param declaredSize {@code x-openstack-image-size}, or null
      */
     public Image upload(Identity who, String id, InputStream data, Long declaredSize) throws IOException {
+        return upload(who, id, data, declaredSize, null);
+    }
+
+    /**
+     * {@link #upload(Identity, String, InputStream, Long)} into the store {@code storeId} (Glance's
+     * {@code X-Image-Meta-Store}; null: the default store; ignored without multistore).
+     */
+    public Image upload(Identity who, String id, InputStream data, Long declaredSize, String storeId)
+            throws IOException {
+        String target = requestedStore(storeId);
+        BlobStore store = stores.find(target).orElseThrow().store();
         Image queued = getForChange(who, id, "upload_image");
         if (!queued.status().equals(ImageStatus.QUEUED)) {
             throw ImageRequestException.conflict("Image status transition from " + queued.status()
@@ -402,10 +438,10 @@ public final class ImageService {
                 throw ImageRequestException.badRequest("Declared image size " + declaredSize
                         + " does not match the " + sums.size() + " bytes received.");
             }
-            Long virtualSize = inspect(saving, key);
+            Long virtualSize = inspect(saving, store, key);
             Image active = withData(saving, ImageStatus.ACTIVE, sums.size(), virtualSize, sums.md5(), "sha512",
                     sums.sha512(), key);
-            if (!repository.update(active, ImageStatus.SAVING)) {
+            if (!repository.updateWithLocations(active, ImageStatus.SAVING, List.of(target))) {
                 store.delete(key);
                 throw new ImageRequestException(ImageRequestException.Kind.GONE,
                         "Image " + id + " was deleted or changed while its data was being uploaded.");
@@ -414,7 +450,7 @@ public final class ImageService {
         } catch (IOException | RuntimeException e) {
             if (!(e instanceof ImageRequestException r && r.kind() == ImageRequestException.Kind.GONE)) {
                 if (stored) {
-                    deleteQuietly(key);
+                    deleteQuietly(store, key);
                 }
                 Image back = withData(saving, ImageStatus.QUEUED, null, null, null, null, null, null);
                 repository.update(back, ImageStatus.SAVING);
@@ -504,7 +540,7 @@ public final class ImageService {
      * for the formats Ferry does not inspect (ami, ari, aki, ploop). A mismatch or a refused image
      * (backing file, malformed structure) is a 400.
      */
-    private Long inspect(Image image, String key) throws IOException {
+    private Long inspect(Image image, BlobStore store, String key) throws IOException {
         Optional<DiskFormat> claimed = DiskFormat.fromName(image.diskFormat());
         if (claimed.isEmpty()) {
             return null;
@@ -526,6 +562,10 @@ public final class ImageService {
     }
 
     private void deleteQuietly(String key) {
+        deleteQuietly(store, key);
+    }
+
+    private static void deleteQuietly(BlobStore store, String key) {
         try {
             store.delete(key);
         } catch (IOException e) {
@@ -533,13 +573,53 @@ public final class ImageService {
         }
     }
 
-    /** Opens the image's data; empty if the image has none (Glance answers 204 then). */
+    /**
+     * Opens the image's data from the first of its locations that opens (the default store's
+     * first, then in configuration order); empty if the image has none (Glance answers 204 then).
+     */
     public Optional<InputStream> openData(Image image) throws IOException {
         if (image.location() == null
                 || !(image.status().equals(ImageStatus.ACTIVE) || image.status().equals(ImageStatus.DEACTIVATED))) {
             return Optional.empty();
         }
-        return Optional.of(store.get(image.location()));
+        return Optional.of(ImageData.openFirst(stores, image.id(), repository.locations(image.id())).data());
+    }
+
+    private void deleteData(ImageLocation l) {
+        Optional<Stores.Entry> entry = stores.resolve(l.storeId()).flatMap(stores::find);
+        if (entry.isEmpty()) {
+            LOG.warn("the data {} of a deleted image stays in store {}, which is not enabled", l.key(), l.storeId());
+            return;
+        }
+        deleteQuietly(entry.get().store(), l.key());
+    }
+
+    // --- multistore
+
+    /** The configured stores. */
+    public Stores stores() {
+        return stores;
+    }
+
+    /**
+     * The store a request names ({@code X-Image-Meta-Store}; null: the default). Without multistore
+     * the default store, whatever was asked (Glance ignores the header then); an unknown store is
+     * Glance's 400.
+     */
+    public String requestedStore(String storeId) {
+        if (!stores.multistore() || storeId == null) {
+            return stores.defaultId();
+        }
+        if (stores.find(storeId).isEmpty()) {
+            throw ImageRequestException.badRequest(unknownStore(storeId));
+        }
+        return storeId;
+    }
+
+    /** glance_store's text for a store id it does not know. */
+    public static String unknownStore(String storeId) {
+        String shown = storeId.length() > 255 ? storeId.substring(0, 255) + "..." : storeId;
+        return "Unknown scheme '" + shown + "' found in URI";
     }
 
     /** Deactivated images' data is for admins only (Glance: 403). */

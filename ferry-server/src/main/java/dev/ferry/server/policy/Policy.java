@@ -58,6 +58,11 @@ public final class Policy {
         // Ferry lets owners (not only admins) deactivate and reactivate (docs/images-api.md)
         d.put("deactivate", "rule:admin_or_project_member");
         d.put("reactivate", "rule:admin_or_project_member");
+        // multistore (Glance's defaults): copy-image is for admins, as is the stores' detail
+        d.put("copy_image", "rule:context_is_admin");
+        d.put("get_image_location", "rule:admin_or_project_reader");
+        d.put("delete_image_location", "rule:admin_or_project_member");
+        d.put("stores_info_detail", "rule:context_is_admin");
         return d;
     }
 

@@ -13,8 +13,10 @@ import dev.ferry.format.detect.Inspector;
 import dev.ferry.format.io.FileReadSource;
 import dev.ferry.format.vhd.VhdWriter;
 import dev.ferry.server.images.Image;
+import dev.ferry.server.images.ImageLocation;
 import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.stores.BlobStore;
+import dev.ferry.server.stores.Stores;
 import dev.ferry.server.stores.FileStore;
 import dev.ferry.server.stores.SwiftExportTarget;
 import java.io.IOException;
@@ -65,6 +67,7 @@ public final class ExportJob implements Job {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
 
+    private final Stores stores;
     private final BlobStore store;
     private final ImageRepository images;
     private final SwiftExportTarget swift;
@@ -79,7 +82,14 @@ public final class ExportJob implements Job {
      */
     public ExportJob(BlobStore store, ImageRepository images, SwiftExportTarget swift, StagingArea staging,
                      JsonMapper json, TaskRepository tasks) {
-        this.store = Objects.requireNonNull(store, "store");
+        this(Stores.single("file", store), images, swift, staging, json, tasks);
+    }
+
+    /** @param stores exports read the image's data in the default store */
+    public ExportJob(Stores stores, ImageRepository images, SwiftExportTarget swift, StagingArea staging,
+                     JsonMapper json, TaskRepository tasks) {
+        this.stores = Objects.requireNonNull(stores, "stores");
+        this.store = stores.defaultStore();
         this.images = Objects.requireNonNull(images, "images");
         this.swift = Objects.requireNonNull(swift, "swift");
         this.staging = Objects.requireNonNull(staging, "staging");
@@ -139,7 +149,7 @@ public final class ExportJob implements Job {
                             + "disk_format '" + image.diskFormat() + "' cannot be converted to VHD."));
             Path local;
             if (store instanceof FileStore files) {
-                local = files.path(image.location()); // read in place
+                local = files.path(keyInDefaultStore(image)); // read in place
             } else {
                 source = staging.newFile(task, "export-source");
                 copyBlob(image, source, context);
@@ -259,6 +269,17 @@ public final class ExportJob implements Job {
         return image;
     }
 
+    /** The blob key of the image's data in the default store (multistore: it may be elsewhere only). */
+    private String keyInDefaultStore(Image image) throws IOException {
+        for (ImageLocation l : images.locations(image.id())) {
+            if (stores.resolve(l.storeId()).filter(stores.defaultId()::equals).isPresent()) {
+                return l.key();
+            }
+        }
+        throw new IOException("the data of image " + image.id() + " is not in the default store "
+                + stores.defaultId() + "; copy it there first (copy-image)");
+    }
+
     /** Whether a project can see the image at all (else it is "not found", not "not the owner"). */
     private boolean visibleTo(Image image, String project) {
         return project.equals(image.owner()) || image.visibility().equals("public")
@@ -268,7 +289,7 @@ public final class ExportJob implements Job {
 
     private void copyBlob(Image image, Path to, JobContext context) throws IOException {
         long total = image.size() == null ? -1 : image.size();
-        try (InputStream in = store.get(image.location());
+        try (InputStream in = store.get(keyInDefaultStore(image));
              OutputStream out = Files.newOutputStream(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             byte[] buffer = new byte[1 << 20];
             long done = 0;

@@ -5,12 +5,15 @@ import dev.ferry.server.images.Image;
 import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.images.ImageRequestException;
 import dev.ferry.server.images.ImageService;
+import dev.ferry.server.images.ImageStores;
 import dev.ferry.server.images.ImageStatus;
 import dev.ferry.server.sources.UrlGuard;
+import dev.ferry.server.stores.Stores;
 import dev.ferry.server.sources.UrlRejectedException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -33,11 +37,14 @@ public final class ImageImportService {
 
     /** Most tasks shown for one image. */
     static final int MAX_IMAGE_TASKS = 100;
+    /** Most stores one import request may name. */
+    static final int MAX_STORES = 64;
     /** Longest task input kept (the request body is kept in it, as Glance does). */
     static final int MAX_INPUT_CHARS = 65_536;
 
     private final ImageService images;
     private final ImageRepository imageRepository;
+    private final ImageStores imageStores;
     private final TaskRepository tasks;
     private final List<String> methods;
     private final UrlGuard guard;
@@ -53,6 +60,7 @@ public final class ImageImportService {
                               List<String> methods, UrlGuard guard, Clock clock, Runnable onCreated, JsonMapper json) {
         this.images = Objects.requireNonNull(images, "images");
         this.imageRepository = Objects.requireNonNull(imageRepository, "imageRepository");
+        this.imageStores = new ImageStores(images, imageRepository);
         this.tasks = Objects.requireNonNull(tasks, "tasks");
         this.methods = List.copyOf(methods);
         this.guard = Objects.requireNonNull(guard, "guard");
@@ -75,16 +83,47 @@ public final class ImageImportService {
      * {@link ImageRequestException}s (400, 403, 409) or a not-found image (404).
      */
     public Task importImage(Identity who, String id, JsonNode body, String requestId) {
+        return importImage(who, id, body, requestId, null);
+    }
+
+    /**
+     * {@link #importImage(Identity, String, JsonNode, String)} with Glance's {@code X-Image-Meta-Store}
+     * header ({@code storeHeader}, null when absent). A copy-image to stores that all hold the
+     * image already ({@code all_stores}) starts nothing: null, as Glance answers 202 then.
+     */
+    public Task importImage(Identity who, String id, JsonNode body, String requestId, String storeHeader) {
         String method = checkBody(body);
         Image image = images.get(who, id);
         checkStatus(image, method);
-        images.requireModify(who, image);
+        boolean copy = method.equals(ImageImport.COPY_IMAGE);
+        if (copy) {
+            images.requireAllowed("copy_image", who, image);
+        } else {
+            images.requireModify(who, image);
+        }
         String lock = image.properties().get(ImageImport.LOCK);
         if (lock != null && liveTask(lock)) {
             throw ImageRequestException.conflict("Image has active task");
         }
+        List<String> targets = targetStores(body, storeHeader);
+        if (copy) {
+            List<String> present = imageStores.storesOf(List.of(image)).getOrDefault(image.id(), List.of());
+            if (body.path("all_stores").asBoolean(false)) {
+                targets.removeAll(present);
+                if (targets.isEmpty()) {
+                    return null; // Glance: "Exiting copying workflow as image is available in all configured stores."
+                }
+            } else {
+                for (String p : present) {
+                    if (targets.contains(p)) {
+                        throw ImageRequestException.badRequest("Image is already present at store '" + p + "'");
+                    }
+                }
+            }
+        }
         JsonNode uri = body.path("method").get("uri");
-        if (body.has("all_stores_must_succeed") && !body.get("all_stores_must_succeed").asBoolean()) {
+        if (!stores().multistore() && body.has("all_stores_must_succeed")
+                && !body.get("all_stores_must_succeed").asBoolean()) {
             throw ImageRequestException.badRequest("All_stores_must_succeed can only be set with enabled_backends "
                     + (uri == null || uri.isNull() ? "None" : uri.asString("")));
         }
@@ -98,7 +137,12 @@ public final class ImageImportService {
         ObjectNode input = JsonNodeFactory.instance.objectNode();
         input.put("image_id", image.id().toString());
         input.set("import_req", body);
-        input.putArray("backend").addNull(); // Glance's stores list without multistore: [None]
+        ArrayNode backend = input.putArray("backend");
+        if (stores().multistore()) {
+            targets.forEach(backend::add);
+        } else {
+            backend.addNull(); // Glance's stores list without multistore: [None]
+        }
         String inputText = json.writeValueAsString(input);
         if (inputText.length() > MAX_INPUT_CHARS) {
             throw new ImageRequestException(ImageRequestException.Kind.TOO_LARGE, "The import request is longer than "
@@ -117,9 +161,9 @@ public final class ImageImportService {
             Image c = current.get();
             Map<String, String> props = new HashMap<>(c.properties());
             props.put(ImageImport.LOCK, task.id().toString());
-            props.put(ImageImport.IMPORTING_TO, "");
+            props.put(ImageImport.IMPORTING_TO, stores().multistore() ? String.join(",", targets) : "");
             props.put(ImageImport.FAILED, "");
-            Image importing = new Image(c.id(), c.name(), ImageStatus.IMPORTING, c.visibility(), c.owner(),
+            Image importing = new Image(c.id(), c.name(), copy ? c.status() : ImageStatus.IMPORTING, c.visibility(), c.owner(),
                     c.diskFormat(), c.containerFormat(), c.size(), c.virtualSize(), c.checksum(), c.osHashAlgo(),
                     c.osHashValue(), c.location(), c.minRam(), c.minDisk(), c.isProtected(), props, c.createdAt(),
                     now, c.osHidden(), c.tags());
@@ -135,6 +179,55 @@ public final class ImageImportService {
         }
         onCreated.run();
         return task;
+    }
+
+    private Stores stores() {
+        return images.stores();
+    }
+
+    /**
+     * Glance's {@code get_stores_from_request}: {@code all_stores} (every enabled store), else the
+     * body's {@code stores}, else the header, else the default store. An unknown store is a 409
+     * with glance_store's text, as Glance answers. Without multistore: the one store.
+     */
+    private List<String> targetStores(JsonNode body, String storeHeader) {
+        Stores stores = stores();
+        if (!stores.multistore()) {
+            return new ArrayList<>(List.of(stores.defaultId()));
+        }
+        List<String> ids = new ArrayList<>();
+        if (body.path("all_stores").asBoolean(false)) {
+            if (body.has("stores") || storeHeader != null) {
+                throw ImageRequestException.badRequest("All_stores parameter can't be used with x-image-meta-store "
+                        + "header or stores parameter");
+            }
+            ids.addAll(stores.ids());
+        } else if (body.has("stores")) {
+            if (storeHeader != null) {
+                throw ImageRequestException.badRequest("Stores parameter and x-image-meta-store header can't be both "
+                        + "specified");
+            }
+            JsonNode list = body.get("stores");
+            if (!list.isArray() || list.isEmpty() || list.size() > MAX_STORES) {
+                throw ImageRequestException.badRequest("'stores' must be a list of 1 to " + MAX_STORES + " store ids");
+            }
+            for (JsonNode s : list) {
+                String text = s.isString() ? s.asString() : s.toString();
+                if (!s.isString() || stores.find(text).isEmpty()) {
+                    throw ImageRequestException.conflict(ImageService.unknownStore(text));
+                }
+                if (!ids.contains(text)) {
+                    ids.add(text);
+                }
+            }
+        } else {
+            String id = storeHeader == null ? stores.defaultId() : storeHeader;
+            if (stores.find(id).isEmpty()) {
+                throw ImageRequestException.conflict(ImageService.unknownStore(id));
+            }
+            ids.add(id);
+        }
+        return ids;
     }
 
     /** Glance's {@code _validate_import_body}; returns the method name. */
@@ -163,8 +256,12 @@ public final class ImageImportService {
     /** Glance's checks of the image, in its order (409s). */
     private static void checkStatus(Image image, String method) {
         String status = image.status();
-        if (status.equals(ImageStatus.ACTIVE)) {
+        boolean copy = method.equals(ImageImport.COPY_IMAGE);
+        if (status.equals(ImageStatus.ACTIVE) && !copy) {
             throw ImageRequestException.conflict("Image with status active cannot be target for import");
+        }
+        if (!status.equals(ImageStatus.ACTIVE) && copy) {
+            throw ImageRequestException.conflict("Only images with status active can be targeted for copying");
         }
         if (method.equals(ImageImport.WEB_DOWNLOAD) && !status.equals(ImageStatus.QUEUED)) {
             throw ImageRequestException.conflict("Image needs to be in 'queued' state to use '" + method + "' method");

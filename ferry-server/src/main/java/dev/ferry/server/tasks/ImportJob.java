@@ -18,6 +18,7 @@ import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.sources.OpenedStream;
 import dev.ferry.server.sources.SourceException;
 import dev.ferry.server.stores.BlobStore;
+import dev.ferry.server.stores.Stores;
 import dev.ferry.server.stores.StoredBlob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -64,7 +67,7 @@ public final class ImportJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(ImportJob.class);
 
     private final ImportSources sources;
-    private final BlobStore store;
+    private final Stores stores;
     private final ImageRepository images;
     private final Clock clock;
     private final JsonMapper json;
@@ -75,15 +78,21 @@ public final class ImportJob implements Job {
 
     public ImportJob(ImportSources sources, BlobStore store, ImageRepository images, Clock clock, JsonMapper json,
                      ImportPolicy policy, StagingArea staging) {
+        this(sources, Stores.single("file", store), images, clock, json, policy, staging);
+    }
+
+    /** @param stores where imports put their data: the plan's stores, else the default one */
+    public ImportJob(ImportSources sources, Stores stores, ImageRepository images, Clock clock, JsonMapper json,
+                     ImportPolicy policy, StagingArea staging) {
         this.json = Objects.requireNonNull(json, "json");
         this.sources = Objects.requireNonNull(sources, "sources");
-        this.store = Objects.requireNonNull(store, "store");
+        this.stores = Objects.requireNonNull(stores, "stores");
         this.images = Objects.requireNonNull(images, "images");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.staging = Objects.requireNonNull(staging, "staging");
         this.inspector = Inspector.standard();
-        this.imageImport = new ImageImport(store, images, clock, json, policy, sources);
+        this.imageImport = new ImageImport(stores, images, clock, json, policy, sources);
     }
 
     @Override
@@ -105,7 +114,16 @@ public final class ImportJob implements Job {
      * format they are claimed to be in, the disk_format asked for (null: {@code import.output_format}
      * decides), and where the result goes.
      */
-    record Plan(String from, Source source, Optional<DiskFormat> claimed, String wantedFormat, Target target) {
+    record Plan(String from, Source source, Optional<DiskFormat> claimed, String wantedFormat, Target target,
+                List<String> storeIds, boolean allStoresMustSucceed) {
+        Plan {
+            storeIds = List.copyOf(storeIds);
+        }
+
+        /** Into the default store. */
+        Plan(String from, Source source, Optional<DiskFormat> claimed, String wantedFormat, Target target) {
+            this(from, source, claimed, wantedFormat, target, List.of(), true);
+        }
     }
 
     /** Opens the bytes to import for one sequential read. */
@@ -117,11 +135,25 @@ public final class ImportJob implements Job {
     interface Target {
         /** Makes the stored blob the image's data and marks the task successful, in one transaction. */
         void commit(Task task, JobContext context, Stored stored) throws JobFailedException;
+
+        /**
+         * One target store took the blob ({@code ok}) or failed, before the commit (multistore:
+         * Glance's {@code os_glance_importing_to_stores}/{@code os_glance_failed_import} as it goes).
+         */
+        default void storeFinished(Task task, String storeId, boolean ok) {
+        }
     }
 
-    /** What the pipeline stored for the target. */
+    /**
+     * What the pipeline stored for the target: the blob key (the same in every store), the stores
+     * that hold it and those that failed (only when not all stores had to succeed).
+     */
     record Stored(String blobKey, Checksums sums, long virtualSize, Inspection inspection,
-                  Optional<TargetFormat> conversion) {
+                  Optional<TargetFormat> conversion, List<String> storeIds, List<String> failedStoreIds) {
+        Stored {
+            storeIds = List.copyOf(storeIds);
+            failedStoreIds = List.copyOf(failedStoreIds);
+        }
     }
 
     /** The legacy {@code import} task: {@code import_from}, {@code import_from_format}, {@code image_properties}. */
@@ -171,7 +203,7 @@ public final class ImportJob implements Job {
                     sums.md5(), "sha512", sums.sha512(), stored.blobKey(), props.minRam(), props.minDisk(), false,
                     props.extra(), now, now);
             ObjectNode result = JsonNodeFactory.instance.objectNode().put("image_id", imageId.toString());
-            context.succeed(result, h -> images.insert(h, image));
+            context.succeed(result, h -> images.insertWithLocations(h, image, stored.storeIds()));
         }
     }
 
@@ -179,10 +211,11 @@ public final class ImportJob implements Job {
     private void importData(Task task, JobContext context, Plan plan) throws JobFailedException, InterruptedException {
         String from = plan.from();
         Optional<DiskFormat> claimed = plan.claimed();
+        List<String> targets = plan.storeIds().isEmpty() ? List.of(stores.defaultId()) : plan.storeIds();
         // The blob is named after the task and attempt, so that a retry can remove what an attempt
         // killed between the end of its upload and its commit left behind.
         for (int earlier = 1; earlier < task.attempts(); earlier++) {
-            deleteQuietly(blobKey(task, earlier));
+            deleteQuietly(targets, blobKey(task, earlier));
         }
         String key = blobKey(task, task.attempts());
         try {
@@ -255,7 +288,7 @@ public final class ImportJob implements Job {
             }
             long t3 = System.nanoTime();
             checkAlive(context);
-            StoredBlob blob = store.putFile(key, toStore);
+            StoreOutcome outcome = storeAll(task, plan, targets, key, toStore, sums.size());
             long t4 = System.nanoTime();
             boolean overlapped = spec != null && conversion.isPresent() && spec.target() == conversion.get();
             LOG.info("import {}: download{} {} ms{} (stored {} bytes), inspect{} {} ms, digest of output {} ms, store {} ms",
@@ -263,11 +296,9 @@ public final class ImportJob implements Job {
                     overlapped ? " (download alone " + ms(download.endedNanos - t0) + " ms)" : "", sums.size(),
                     conversion.isPresent() && !overlapped ? "+convert to " + conversion.get() : "",
                     ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
-            if (blob.size() != sums.size()) {
-                throw new IOException("the store kept " + blob.size() + " bytes of " + sums.size());
-            }
             context.progress(sums.size(), sums.size());
-            plan.target().commit(task, context, new Stored(blob.key(), sums, virtualSize, inspection, conversion));
+            plan.target().commit(task, context, new Stored(key, sums, virtualSize, inspection, conversion,
+                    outcome.stored(), outcome.failed()));
             committed = true;
         } catch (FormatException e) {
             throw new JobFailedException(e.finding().toString(), e);
@@ -286,9 +317,61 @@ public final class ImportJob implements Job {
             deleteQuietly(staged);
             deleteQuietly(converted);
             if (!committed) {
-                deleteQuietly(key);
+                deleteQuietly(targets, key);
             }
         }
+    }
+
+    /** The stores that took the blob and those that failed. */
+    private record StoreOutcome(List<String> stored, List<String> failed) {
+    }
+
+    /**
+     * Puts the file into every target store (the last one may take the file itself, a rename for
+     * the file store). A store that fails is skipped when not all must succeed; if every store
+     * fails, or one does when all must, the failure ends the import (the caller removes the
+     * blobs of the others).
+     */
+    private StoreOutcome storeAll(Task task, Plan plan, List<String> targets, String key, Path file, long size)
+            throws IOException {
+        boolean allMustSucceed = plan.allStoresMustSucceed();
+        List<String> stored = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        IOException first = null;
+        for (int i = 0; i < targets.size(); i++) {
+            String id = targets.get(i);
+            try {
+                BlobStore store = stores.find(id).orElseThrow(() -> new IOException(
+                        "store " + id + " is not enabled on this node")).store();
+                StoredBlob blob;
+                if (i == targets.size() - 1) {
+                    blob = store.putFile(key, file);
+                } else {
+                    try (InputStream in = Files.newInputStream(file)) {
+                        blob = store.put(key, in);
+                    }
+                }
+                if (blob.size() != size) {
+                    throw new IOException("the store kept " + blob.size() + " bytes of " + size);
+                }
+                stored.add(id);
+                plan.target().storeFinished(task, id, true);
+            } catch (InterruptedIOException e) {
+                throw e;
+            } catch (IOException e) {
+                plan.target().storeFinished(task, id, false);
+                if (allMustSucceed || targets.size() == 1) {
+                    throw stores.multistore() ? new IOException("store " + id + ": " + e.getMessage(), e) : e;
+                }
+                LOG.warn("import into store {} failed: {}", id, e.toString());
+                failed.add(id);
+                first = first == null ? e : first;
+            }
+        }
+        if (stored.isEmpty()) {
+            throw new IOException("every store failed; the first: " + (first == null ? "" : first.getMessage()), first);
+        }
+        return new StoreOutcome(stored, failed);
     }
 
     /**
@@ -563,7 +646,7 @@ public final class ImportJob implements Job {
     @Override
     public void abandon(java.util.UUID taskId, int attempts) {
         for (int attempt = 1; attempt <= attempts; attempt++) {
-            deleteQuietly(blobKey(taskId, attempt));
+            deleteQuietly(stores.ids(), blobKey(taskId, attempt));
         }
         try {
             staging.removeAttempts(taskId, attempts);
@@ -573,11 +656,16 @@ public final class ImportJob implements Job {
         imageImport.abandon(taskId);
     }
 
-    private void deleteQuietly(String key) {
-        try {
-            store.delete(key);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("could not remove blob {} of a failed import: {}", key, e.toString());
+    private void deleteQuietly(List<String> storeIds, String key) {
+        for (String id : storeIds) {
+            try {
+                BlobStore store = stores.find(id).map(Stores.Entry::store).orElse(null);
+                if (store != null) {
+                    store.delete(key);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not remove blob {} of a failed import from store {}: {}", key, id, e.toString());
+            }
         }
     }
 

@@ -155,4 +155,74 @@ class ConfigLoaderTest {
         assertThat(s.keystone()).isTrue();
         assertThat(s.endpointInterface()).isEqualTo("internal");
     }
+
+    // --- multistore (stores.enabled)
+
+    private static Map<String, String> settings(String... kv) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static FerryConfig withStores(Map<String, String> settings) {
+        return ConfigLoader.load(null, Map.of(), settings).config();
+    }
+
+    @Test
+    void theSingleStoreConfigIsNotMultistore() {
+        FerryConfig c = withStores(Map.of());
+        assertThat(c.stores().multistore()).isFalse();
+        assertThat(c.stores().enabled()).isEmpty();
+    }
+
+    @Test
+    void namedStoresTakeTheirOwnSettingsOverTheSharedOnes() {
+        FerryConfig c = withStores(settings("server.data_dir", "/srv/ferry",
+                "stores.enabled", "fast:file, cold:file, obj:swift", "stores.default", "fast",
+                "stores.cold.file.root", "/mnt/cold", "stores.fast.description", "Fast disks",
+                "swift.auth_url", "http://127.0.0.1:18181/auth/v1.0", "swift.user", "test:tester", "swift.key", "testing",
+                "stores.obj.swift.container", "other", "stores.obj.swift.segment_bytes", "2097152",
+                "import.methods", "glance-direct,copy-image"));
+        assertThat(c.stores().multistore()).isTrue();
+        assertThat(c.stores().defaultId()).isEqualTo("fast");
+        assertThat(c.stores().enabled()).extracting(FerryConfig.NamedStore::id).containsExactly("fast", "cold", "obj");
+        FerryConfig.NamedStore fast = c.stores().enabled().get(0);
+        assertThat(fast.description()).isEqualTo("Fast disks");
+        assertThat(fast.store().fileRoot()).isEqualTo(Path.of("/srv/ferry/stores/fast"));
+        assertThat(c.stores().enabled().get(1).store().fileRoot()).isEqualTo(Path.of("/mnt/cold"));
+        FerryConfig.Store obj = c.stores().enabled().get(2).store();
+        assertThat(obj.type()).isEqualTo("swift");
+        assertThat(obj.swift().container()).isEqualTo("other");
+        assertThat(obj.swift().segmentBytes()).isEqualTo(2097152);
+        assertThat(obj.swift().user()).isEqualTo("test:tester");
+        assertThat(c.store().swift().container()).isEqualTo("ferry-images"); // the shared setting is unchanged
+        assertThat(c.importing().methods()).containsExactly("glance-direct", "copy-image");
+        assertThat(ConfigKeys.isSecret("stores.obj.swift.key")).isTrue();
+        assertThat(ConfigKeys.isSecret("stores.obj.swift.container")).isFalse();
+    }
+
+    @Test
+    void badStoreConfigsStopTheStartWithAClearMessage() {
+        Map<Map<String, String>, String> bad = new java.util.LinkedHashMap<>();
+        bad.put(settings("stores.enabled", "fast:file, cold:tape", "stores.default", "fast"), "unknown type 'tape'");
+        bad.put(settings("stores.enabled", "fast:file, cold:file", "stores.default", "warm"),
+                "stores.default must be one of the stores of stores.enabled (cold, fast), got 'warm'");
+        bad.put(settings("stores.enabled", "fast:file, cold:file"), "stores.default must be one of");
+        bad.put(settings("stores.enabled", "fast:file, fast:file", "stores.default", "fast"), "'fast' is listed twice");
+        bad.put(settings("stores.enabled", "fa/st:file", "stores.default", "fa/st"), "bad store id 'fa/st'");
+        bad.put(settings("stores.enabled", "os_glance_staging_store:file", "stores.default", "os_glance_staging_store"),
+                "bad store id");
+        bad.put(settings("stores.default", "fast"), "need stores.enabled");
+        bad.put(settings("stores.enabled", "fast:file", "stores.default", "fast", "stores.cold.file.root", "/x"),
+                "stores.cold.* configures a store that is not in stores.enabled");
+        bad.put(settings("stores.enabled", "obj:swift", "stores.default", "obj"),
+                "stores.enabled obj=swift needs swift.auth_url");
+        bad.put(settings("import.methods", "glance-direct,copy-image"), "copy-image copies an image to another store");
+        bad.forEach((settings, message) -> assertThatThrownBy(() -> withStores(settings))
+                .as(settings.toString()).isInstanceOf(ConfigException.class).hasMessageContaining(message));
+        assertThatThrownBy(() -> withStores(Map.of("stores.fast.file.rot", "/x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown config key 'stores.fast.file.rot'");
+    }
 }
