@@ -15,6 +15,7 @@ import dev.ferry.server.images.Checksums;
 import dev.ferry.server.images.ChecksummingInputStream;
 import dev.ferry.server.images.Image;
 import dev.ferry.server.images.ImageRepository;
+import dev.ferry.server.sources.BlockCache;
 import dev.ferry.server.sources.OpenedStream;
 import dev.ferry.server.sources.SourceException;
 import dev.ferry.server.stores.BlobStore;
@@ -108,9 +109,14 @@ public final class ImportJob implements Job {
     record Plan(String from, Source source, Optional<DiskFormat> claimed, String wantedFormat, Target target) {
     }
 
-    /** Opens the bytes to import for one sequential read. */
+    /** Opens the bytes to import for one sequential read, or for positioned reads when it can. */
     interface Source {
         OpenedStream open() throws IOException;
+
+        /** Positioned (ranged) reads, when the source offers them; empty: it is read in order only. */
+        default Optional<ReadSource> openRanged() throws IOException {
+            return Optional.empty();
+        }
     }
 
     /** Where an import's result goes: a new image (task {@code import}) or an existing one (interoperable import). */
@@ -147,7 +153,7 @@ public final class ImportJob implements Job {
         policy.checkProperties(props);
         Optional<DiskFormat> claimed = policy.claimed(format.isNull() ? null : format.asString());
         ImportSources.Location location = sources.locate(from);
-        return new Plan(from, () -> sources.open(location, task.owner()), claimed, props.diskFormat(),
+        return new Plan(from, sources.source(location, task.owner()), claimed, props.diskFormat(),
                 new NewImage(props));
     }
 
@@ -199,6 +205,10 @@ public final class ImportJob implements Job {
             // When the claim and the requested format already say a conversion will follow, the
             // download's digests would be thrown away: they are not computed.
             boolean conversionExpected = policy.conversionExpected(claimed, plan.wantedFormat());
+            if (conversionExpected && importRanged(task, context, plan, key, converted)) {
+                committed = true;
+                return;
+            }
             OpenedStream opened = plan.source().open();
             download = new Download(opened, context, !conversionExpected);
             long total = opened.contentLength();
@@ -287,6 +297,69 @@ public final class ImportJob implements Job {
             if (!committed) {
                 deleteQuietly(key);
             }
+        }
+    }
+
+    /**
+     * The import without a local copy of the source, for a conversion that the claim makes certain
+     * and a source that does ranged reads: inspect over the ranged source, then convert from it
+     * into the output file, which is stored. Acceptance is the inspector's, over the source; the
+     * converter re-checks every table entry it follows and writes its own output, so a server
+     * answering two reads of a range differently cannot get a dangerous image stored (see
+     * docs/import.md). Returns false, having stored nothing, when the source has no ranged reads or
+     * the inspection decides no conversion after all: bytes stored as they are must be the bytes
+     * inspected, so that case is staged (read once more, in order) like any other.
+     */
+    private boolean importRanged(Task task, JobContext context, Plan plan, String key, Path converted)
+            throws IOException, JobFailedException {
+        long t0 = System.nanoTime();
+        Optional<ReadSource> ranged = plan.source().openRanged();
+        if (ranged.isEmpty()) {
+            return false;
+        }
+        try (ReadSource src = ranged.get()) {
+            long size = src.size();
+            if (size > policy.limits().maxFileSize()) {
+                throw new JobFailedException(policy.fileTooLarge(size));
+            }
+            context.progress(0, size);
+            Inspection inspection = inspector.inspect(src, plan.claimed(), policy.limits());
+            if (!inspection.accepted()) {
+                throw new JobFailedException(policy.rejection(inspection, plan.claimed()));
+            }
+            policy.checkAccepted(inspection);
+            Optional<TargetFormat> conversion = policy.conversion(inspection, plan.wantedFormat());
+            if (conversion.isEmpty()) {
+                LOG.info("import {}: stored as it is after all; staging the source instead of ranged reads", task.id());
+                return false;
+            }
+            long t1 = System.nanoTime();
+            long virtualSize;
+            Checksums sums;
+            try (VirtualDisk disk = Converter.open(src, inspection);
+                 InOrderDigest inOrder = new InOrderDigest()) {
+                virtualSize = convert(disk, conversion.get(), converted, context,
+                        conversion.get() == TargetFormat.RAW ? inOrder : null);
+                sums = inOrder.result();
+            }
+            long t2 = System.nanoTime();
+            if (sums == null) {
+                sums = digest(converted, context);
+            }
+            long t3 = System.nanoTime();
+            checkAlive(context);
+            StoredBlob blob = store.putFile(key, converted);
+            long t4 = System.nanoTime();
+            LOG.info("import {}: ranged source of {} bytes ({} blocks fetched, no staging copy), inspect {} ms, "
+                            + "convert to {} {} ms (stored {} bytes), digest of output {} ms, store {} ms",
+                    task.id(), size, src instanceof BlockCache b ? b.fetches() : -1, ms(t1 - t0), conversion.get(),
+                    ms(t2 - t1), sums.size(), ms(t3 - t2), ms(t4 - t3));
+            if (blob.size() != sums.size()) {
+                throw new IOException("the store kept " + blob.size() + " bytes of " + sums.size());
+            }
+            context.progress(sums.size(), sums.size());
+            plan.target().commit(task, context, new Stored(blob.key(), sums, virtualSize, inspection, conversion));
+            return true;
         }
     }
 
