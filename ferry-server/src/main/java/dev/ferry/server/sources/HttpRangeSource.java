@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Positioned reads of an http(s) URL by {@code Range} GETs, for a server that answered a first
@@ -29,8 +27,6 @@ public final class HttpRangeSource implements ReadSource {
 
     /** Largest range fetched by one request. */
     static final int MAX_RANGE = 16 << 20;
-
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,19})-(\\d{1,19})/(\\d{1,19})");
 
     private final HttpSource http;
     private final URI url;
@@ -65,16 +61,12 @@ public final class HttpRangeSource implements ReadSource {
                 throw new SourceException("HTTP " + status + " from " + ex.uri());
             }
             String range = ex.header("Content-Range");
-            Matcher m = range == null ? null : CONTENT_RANGE.matcher(range.strip());
-            if (m == null || !m.matches() || !m.group(1).equals("0") || !m.group(2).equals("0")) {
+            Optional<ContentRange> got = ContentRange.parse(range);
+            if (got.isEmpty() || got.get().first() != 0 || got.get().last() != 0) {
                 throw new SourceException("the server sent the wrong range: asked bytes=0-0, got Content-Range: "
                         + printable(range) + " (" + ex.uri() + ")");
             }
-            long total = parse(m.group(3));
-            if (total < 1) {
-                throw new SourceException("the server announced an unusable total in Content-Range: "
-                        + printable(range) + " (" + ex.uri() + ")");
-            }
+            long total = got.get().complete();
             if (total > http.policy().maxBytes()) {
                 throw new SourceException("source exceeds size cap of " + http.policy().maxBytes()
                         + " bytes (Content-Range total: " + total + ") at " + ex.uri());
@@ -158,12 +150,12 @@ public final class HttpRangeSource implements ReadSource {
             throw new SourceException("HTTP " + status + " from " + url + " to Range: " + asked);
         }
         String range = ex.header("Content-Range");
-        Matcher m = range == null ? null : CONTENT_RANGE.matcher(range.strip());
-        if (m == null || !m.matches() || parse(m.group(1)) != start || parse(m.group(2)) != end) {
+        Optional<ContentRange> got = ContentRange.parse(range);
+        if (got.isEmpty() || got.get().first() != start || got.get().last() != end) {
             throw new SourceException("the server sent the wrong range: asked " + asked + ", got Content-Range: "
                     + printable(range) + " (" + url + ")");
         }
-        if (parse(m.group(3)) != size) {
+        if (got.get().complete() != size) {
             throw changed("Content-Range: " + printable(range) + " gives a total other than the " + size
                     + " bytes first announced");
         }
@@ -207,19 +199,7 @@ public final class HttpRangeSource implements ReadSource {
         return new SourceException("the source changed while being read: " + detail + " (" + url + ")");
     }
 
-    private static long parse(String digits) {
-        try {
-            return Long.parseLong(digits);
-        } catch (NumberFormatException e) {
-            return -1; // 19 digits over Long.MAX_VALUE: never the range asked
-        }
-    }
-
     private static String printable(String s) {
-        if (s == null) {
-            return "(none)";
-        }
-        String cut = s.length() > 120 ? s.substring(0, 120) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return ContentRange.printable(s);
     }
 }

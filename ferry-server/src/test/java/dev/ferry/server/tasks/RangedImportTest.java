@@ -1,6 +1,5 @@
 package dev.ferry.server.tasks;
 
-import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,13 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -84,9 +79,7 @@ class RangedImportTest {
     }
 
     static Run importTask(String url, String fromFormat, String diskFormat) throws Exception {
-        Path staging = dir.resolve("ferry/staging");
-        try (WatchService watch = staging.getFileSystem().newWatchService()) {
-            staging.register(watch, ENTRY_CREATE);
+        try (StagingWatch watch = new StagingWatch(dir.resolve("ferry/staging"))) {
             Reply r = ferry.postJson("/v2/tasks", "{\"type\": \"import\", \"input\": {\"import_from\": \"" + url
                     + "\", \"import_from_format\": \"" + fromFormat + "\", \"image_properties\": {\"name\": \"r\", "
                     + "\"disk_format\": \"" + diskFormat + "\"}}}");
@@ -96,15 +89,7 @@ class RangedImportTest {
                 String s = ferry.get("/v2/tasks/" + id).json().get("status").asString();
                 return s.equals("success") || s.equals("failure");
             });
-            List<String> created = new ArrayList<>();
-            WatchKey key;
-            while ((key = watch.poll()) != null) {
-                for (WatchEvent<?> e : key.pollEvents()) {
-                    assertThat(e.kind()).as("no inotify overflow").isEqualTo(ENTRY_CREATE);
-                    created.add(e.context().toString());
-                }
-                key.reset();
-            }
+            List<String> created = watch.created();
             return new Run(ferry.get("/v2/tasks/" + id).json(), created);
         }
     }
