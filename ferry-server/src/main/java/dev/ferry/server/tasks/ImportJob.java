@@ -48,8 +48,10 @@ import tools.jackson.databind.node.ObjectNode;
  * visible in the same transaction that marks the task successful. Nothing is visible before that;
  * a failed or superseded attempt removes its blob and its staging files.
  *
- * <p>The source is read once, in order, into a staging file ({@link Spool}); the decision to
- * accept is always taken by inspecting that complete local file. Without conversion the staged
+ * <p>When the claim makes a conversion certain and the source does ranged reads (http(s) with
+ * ranges, Swift, S3), it is inspected and converted over those reads with no local copy
+ * ({@link #importRanged}). Otherwise the source is read once, in order, into a staging file
+ * ({@link Spool}); the decision to accept is then taken by inspecting that complete local file. Without conversion the staged
  * file, digested as it arrived, becomes the blob ({@link BlobStore#putFile}: a rename for the file
  * store). When a conversion is certain from the claim and the source is readable in order (qcow2,
  * raw; {@link #convertsWhileDownloading}), the converter reads the staging file while it is still
@@ -338,6 +340,12 @@ public final class ImportJob implements Job {
             Checksums sums;
             try (VirtualDisk disk = Converter.open(src, inspection);
                  InOrderDigest inOrder = new InOrderDigest()) {
+                // The converter re-read the headers: a source that answers differently now is not
+                // the one inspected (the size bounds the output, as the inspection's did).
+                if (inspection.virtualSize() >= 0 && disk.size() != inspection.virtualSize()) {
+                    throw new SourceException("the source changed while being read: its virtual size is now "
+                            + disk.size() + " bytes, the inspection read " + inspection.virtualSize());
+                }
                 virtualSize = convert(disk, conversion.get(), converted, context,
                         conversion.get() == TargetFormat.RAW ? inOrder : null);
                 sums = inOrder.result();
