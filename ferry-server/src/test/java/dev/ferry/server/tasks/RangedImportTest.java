@@ -195,7 +195,6 @@ class RangedImportTest {
         Run run = importTask(data.serve("/etag.vhd", vhd, Fault.REPLACED_IGNORING_PRECONDITIONS, 4), "vhd", "raw");
         assertFailedCleanly(run, before, "Could not download " + data.url("/etag.vhd")
                 + ": the source changed while being read: ETag \"v2\"");
-        assertThat(data.requests("/etag.vhd")).isEqualTo(4);
     }
 
     @Test
