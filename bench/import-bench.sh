@@ -15,6 +15,8 @@
 # Next to each wall time: the CPU time (user+sys) the Ferry process spent on that import, which
 # says more than the wall time on a loaded machine; `uptime` is printed before and after.
 # FERRY_JAR=path/to/ferry.jar runs that jar instead of ./ferry (to compare two builds).
+# RANGES=1 serves the source with bench/range_http_server.py (http.server plus byte ranges), so
+# that the conversion reads it by ranges without staging it (docs/import.md).
 # Needs qemu-img, curl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +46,11 @@ PY
 qemu-img convert -f raw -O qcow2 "$work/big1g.raw" "$work/www/big1g.qcow2"
 rm -f "$work/big1g.raw"
 echo "source: $(stat -c %s "$work/www/big1g.qcow2") bytes qcow2, virtual 1073741824"
-python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/www" > "$work/source.log" 2>&1 &
+if [ "${RANGES:-0}" = 1 ]; then  # a server that does ranges: the conversion reads by ranges, nothing staged
+  python3 -u bench/range_http_server.py "$work/www" > "$work/source.log" 2>&1 &
+else
+  python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/www" > "$work/source.log" 2>&1 &
+fi
 source_pid=$!
 source_port=$(wait_for "$work/source.log" 'port [0-9]+' 10 | grep -oE '[0-9]+')
 
