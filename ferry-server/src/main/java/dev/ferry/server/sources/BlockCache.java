@@ -15,17 +15,20 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Reads a remote {@link ReadSource} (one request per read) by aligned blocks and keeps the last
  * few, so that the many small reads of an inspection and the sequential reads of a conversion
- * become a few large ranged requests. When blocks are read in order, the next one is fetched
- * ahead on a thread of its own while the current one is used, so that the network and the reader
- * overlap. Memory is bounded by {@code (count + 1) × blockSize} whatever the source's size.
+ * become a few large ranged requests. When blocks are read in order, the next ones are fetched
+ * ahead on threads of their own while the current one is used, so that the network and the reader
+ * overlap (up to {@code depth} blocks ahead). Memory is bounded by
+ * {@code (count + depth) × blockSize} whatever the source's size.
  * Reads are serialized (the inspector and the converter's reader thread take turns); the inner
- * source must allow two reads at once (the read ahead and a read elsewhere): the ranged sources
+ * source must allow concurrent reads (those ahead and one elsewhere): the ranged sources
  * do, each read being its own request.
  */
 public final class BlockCache implements ReadSource {
 
     public static final int BLOCK_SIZE = 4 << 20;
     public static final int BLOCKS = 4;
+    /** Blocks fetched ahead of an in-order reader: the network keeps going while the reader works. */
+    public static final int AHEAD = 3;
 
     private final ReadSource inner;
     private final int blockSize;
@@ -33,22 +36,29 @@ public final class BlockCache implements ReadSource {
     private final Map<Long, byte[]> blocks;
     private final AtomicLong fetches = new AtomicLong();
     private long last = -2;
-    private Ahead ahead;
-
-    /** A block being fetched ahead. */
-    private record Ahead(long index, FutureTask<byte[]> task) {
-    }
+    private final int depth;
+    /** Blocks being fetched ahead, by index: at most {@code depth}. */
+    private final Map<Long, FutureTask<byte[]>> ahead = new LinkedHashMap<>();
 
     public BlockCache(ReadSource inner) throws IOException {
-        this(inner, BLOCK_SIZE, BLOCKS);
+        this(inner, BLOCK_SIZE, BLOCKS, AHEAD);
     }
 
     public BlockCache(ReadSource inner, int blockSize, int count) throws IOException {
+        this(inner, blockSize, count, 1);
+    }
+
+    /**
+     * @param count blocks kept
+     * @param depth blocks fetched ahead at most (0: none) when the reads go in order
+     */
+    public BlockCache(ReadSource inner, int blockSize, int count, int depth) throws IOException {
         this.inner = Objects.requireNonNull(inner, "inner");
-        if (blockSize < 512 || count < 1 || count > 64) {
-            throw new IllegalArgumentException("blockSize must be at least 512 and count 1 to 64");
+        if (blockSize < 512 || count < 1 || count > 64 || depth < 0 || depth > 16) {
+            throw new IllegalArgumentException("blockSize must be at least 512, count 1 to 64, depth 0 to 16");
         }
         this.blockSize = blockSize;
+        this.depth = depth;
         this.size = inner.size();
         this.blocks = new LinkedHashMap<>(count * 2, 0.75f, true) {
             @Override
@@ -108,24 +118,23 @@ public final class BlockCache implements ReadSource {
     private byte[] block(long index) throws IOException {
         byte[] block = blocks.get(index);
         if (block == null) {
-            if (ahead != null && ahead.index() == index) {
-                block = await(ahead.task());
-                ahead = null;
-            } else {
-                block = fetch(index);
-            }
+            FutureTask<byte[]> early = ahead.remove(index);
+            block = early != null ? await(early) : fetch(index);
             blocks.put(index, block);
         }
         boolean inOrder = index == last + 1;
         last = index;
-        long next = index + 1;
-        if (ahead != null && ahead.index() != next && ahead.task().isDone()) {
-            ahead = null; // fetched for a read that went elsewhere
-        }
-        if (inOrder && ahead == null && next * blockSize < size && !blocks.containsKey(next)) {
-            FutureTask<byte[]> task = new FutureTask<>(() -> fetch(next));
-            Thread.ofVirtual().name("ferry-read-ahead").start(task);
-            ahead = new Ahead(next, task);
+        // fetched for reads that went elsewhere: dropped once done (a running one keeps its slot)
+        ahead.entrySet().removeIf(e -> (e.getKey() <= index || e.getKey() > index + depth) && e.getValue().isDone());
+        if (inOrder) {
+            for (long next = index + 1; next <= index + depth && next * blockSize < size && ahead.size() < depth; next++) {
+                if (!blocks.containsKey(next) && !ahead.containsKey(next)) {
+                    long n = next;
+                    FutureTask<byte[]> task = new FutureTask<>(() -> fetch(n));
+                    Thread.ofVirtual().name("ferry-read-ahead").start(task);
+                    ahead.put(next, task);
+                }
+            }
         }
         return block;
     }
@@ -165,10 +174,9 @@ public final class BlockCache implements ReadSource {
 
     @Override
     public synchronized void close() throws IOException {
-        if (ahead != null) {
-            ahead.task().cancel(true); // its request ends by itself (timeouts); nothing waits for it
-            ahead = null;
-        }
+        // running requests end by themselves (timeouts); nothing waits for them
+        ahead.values().forEach(task -> task.cancel(true));
+        ahead.clear();
         blocks.clear();
         inner.close();
     }

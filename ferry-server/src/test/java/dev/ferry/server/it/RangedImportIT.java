@@ -79,12 +79,12 @@ class RangedImportIT {
             }
             f.setLength(32L << 20);
         }
-        for (String[] image : new String[][] {{"vpc", "disk.vhd"}, {"vmdk", "disk.vmdk"}, {"qcow2", "disk.qcow2"}}) {
+        for (String[] image : new String[][] {{"vpc", "disk.vhd"}, {"vmdk", "disk.vmdk"}}) {
             assertThat(run("qemu-img", "convert", "-f", "raw", "-O", image[0], raw.toString(),
                     work.resolve(image[1]).toString())).isZero();
         }
         http = new RangeServer();
-        for (String name : List.of("disk.vhd", "disk.vmdk", "disk.qcow2")) {
+        for (String name : List.of("disk.vhd", "disk.vmdk")) {
             http.serve("/" + name, Files.readAllBytes(work.resolve(name)));
         }
         project = Saio.projectClient();
@@ -166,9 +166,8 @@ class RangedImportIT {
     }
 
     @Test
-    void aQcow2FromAnHttpServerWithRangesIsConvertedToVhd() throws Exception {
-        importAndCompare(http.url("/disk.qcow2"), "qcow2", "qcow2", "vhd", "vpc", work.resolve("disk.qcow2"));
-        assertThat(http.rangesSeen("/disk.qcow2")).hasSizeGreaterThan(2);
+    void aVmdkFromAnHttpServerWithRangesIsConvertedToVhd() throws Exception {
+        importAndCompare(http.url("/disk.vmdk"), "vmdk", "vmdk", "vhd", "vpc", work.resolve("disk.vmdk"));
     }
 
     @Test
