@@ -172,6 +172,15 @@ public final class BlockCache implements ReadSource {
         }
     }
 
+    /**
+     * Closes the source under the cache without waiting for a read in progress (which holds the
+     * cache): a ranged source aborts its requests, so a reader blocked on a silent server returns
+     * at once with an exception. For a job that must stop now (lease lost, shutdown).
+     */
+    public void abort() throws IOException {
+        inner.close();
+    }
+
     @Override
     public synchronized void close() throws IOException {
         // running requests end by themselves (timeouts); nothing waits for them

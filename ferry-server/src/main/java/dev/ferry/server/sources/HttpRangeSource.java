@@ -3,11 +3,17 @@ package dev.ferry.server.sources;
 import dev.ferry.format.io.ReadSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
 
 /**
  * Positioned reads of an http(s) URL by {@code Range} GETs, for a server that answered a first
@@ -33,6 +39,9 @@ public final class HttpRangeSource implements ReadSource {
     private final long size;
     private final String etag;
     private final String lastModified;
+    /** Requests under way, so that {@link #close} can abort them from another thread. */
+    private final Set<HttpGet> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     private HttpRangeSource(HttpSource http, URI url, long size, String etag, String lastModified) {
         this.http = http;
@@ -96,6 +105,9 @@ public final class HttpRangeSource implements ReadSource {
     @Override
     public int read(long position, byte[] buf, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, buf.length);
+        if (closed) {
+            throw stopped();
+        }
         if (position < 0) {
             throw new IllegalArgumentException("negative position");
         }
@@ -116,18 +128,49 @@ public final class HttpRangeSource implements ReadSource {
         } else if (lastModified != null) {
             headers.put("If-Unmodified-Since", lastModified);
         }
-        HttpSource.Exchange ex = http.send(url, headers);
+        List<HttpGet> mine = new ArrayList<>(2);
+        HttpSource.Exchange ex;
+        try {
+            ex = http.send(url, headers, request -> {
+                mine.add(request);
+                inFlight.add(request);
+                if (closed) {
+                    request.cancel();
+                }
+            });
+        } catch (SourceException e) {
+            inFlight.removeAll(mine);
+            throw closed ? stopped() : e;
+        }
         boolean done = false;
         try {
+            if (closed) {
+                throw stopped();
+            }
             check(ex, position, end);
             readBody(ex, buf, off, want, position, end);
             done = true;
             return want;
         } finally {
+            inFlight.removeAll(mine);
             if (!done) {
                 ex.abort(); // never drain a wrong answer; its connection is not reused
             }
         }
+    }
+
+    /**
+     * Stops reading: requests under way are aborted (their readers get an exception at once,
+     * whatever the server does) and later reads fail. Safe from any thread.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        inFlight.forEach(HttpGet::cancel);
+    }
+
+    private InterruptedIOException stopped() {
+        return new InterruptedIOException("reads of " + url + " were stopped");
     }
 
     /** Status, range, total and validators of a ranged answer, exactly as asked and as first seen. */

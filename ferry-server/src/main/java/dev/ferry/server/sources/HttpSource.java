@@ -192,10 +192,21 @@ public final class HttpSource implements Closeable {
      * guard accepted ({@link CheckingResolver}).
      */
     Exchange send(URI url, Map<String, String> headers) throws SourceException {
+        return send(url, headers, request -> { });
+    }
+
+    /**
+     * As {@link #send(URI, Map)}, handing each request (one per hop) to {@code started} before it
+     * is sent, so that another thread can {@link HttpGet#cancel() cancel} it even while it waits
+     * for an answer.
+     */
+    Exchange send(URI url, Map<String, String> headers, java.util.function.Consumer<HttpGet> started)
+            throws SourceException {
         URI current = check(url.toString(), null);
         for (int hop = 0; ; hop++) {
             HttpGet request = new HttpGet(current);
             headers.forEach(request::setHeader);
+            started.accept(request);
             ClassicHttpResponse response = execute(request, current);
             boolean handedOver = false;
             try {

@@ -342,7 +342,10 @@ public final class ImportJob implements Job {
             long t1 = System.nanoTime();
             long virtualSize;
             Checksums sums;
-            try (VirtualDisk disk = Converter.open(src, inspection);
+            // A read blocked on a silent server holds the converter's reader until the read
+            // timeout; when the lease is lost or the worker stops, the source is aborted instead.
+            Stopper stopper = new Stopper(context, Thread.currentThread(), src);
+            try (stopper; VirtualDisk disk = Converter.open(src, inspection);
                  InOrderDigest inOrder = new InOrderDigest()) {
                 // The converter re-read the headers: a source that answers differently now is not
                 // the one inspected (the size bounds the output, as the inspection's did).
@@ -353,6 +356,11 @@ public final class ImportJob implements Job {
                 virtualSize = convert(disk, conversion.get(), converted, context,
                         conversion.get() == TargetFormat.RAW ? inOrder : null);
                 sums = inOrder.result();
+            } catch (IOException | RuntimeException e) {
+                if (stopper.fired()) {
+                    throw new InterruptedIOException("task lease lost or worker stopping");
+                }
+                throw e;
             }
             long t2 = System.nanoTime();
             if (sums == null) {
@@ -372,6 +380,49 @@ public final class ImportJob implements Job {
             context.progress(sums.size(), sums.size());
             plan.target().commit(task, context, new Stored(blob.key(), sums, virtualSize, inspection, conversion));
             return true;
+        }
+    }
+
+    /**
+     * Watches, while a conversion reads a ranged source, for the lease being lost or the job's
+     * thread being interrupted, and then aborts the source ({@link BlockCache#abort}) so that a
+     * read waiting on the network ends at once; checks every 100 ms on a virtual thread.
+     */
+    private static final class Stopper implements AutoCloseable {
+        private final Thread watcher;
+        private volatile boolean done;
+        private volatile boolean fired;
+
+        Stopper(JobContext context, Thread job, ReadSource src) {
+            watcher = Thread.ofVirtual().name("ferry-import-stopper").start(() -> {
+                try {
+                    while (!done) {
+                        if (context.leaseLost() || job.isInterrupted()) {
+                            fired = true;
+                            if (src instanceof BlockCache cache) {
+                                cache.abort();
+                            } else {
+                                src.close();
+                            }
+                            return;
+                        }
+                        Thread.sleep(100);
+                    }
+                } catch (InterruptedException | IOException e) {
+                    // closing: nothing to watch any more
+                }
+            });
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
+        @Override
+        public void close() {
+            done = true;
+            watcher.interrupt();
+            Threads.joinUninterruptibly(watcher);
         }
     }
 

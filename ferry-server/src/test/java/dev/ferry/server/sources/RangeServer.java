@@ -58,6 +58,8 @@ public final class RangeServer implements AutoCloseable {
     private final Map<String, File> files = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<String, List<String>> ranges = new ConcurrentHashMap<>();
+    private final Map<String, Long> heldFrom = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> holdGates = new ConcurrentHashMap<>();
 
     public RangeServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -75,6 +77,15 @@ public final class RangeServer implements AutoCloseable {
         counts.put(path, new AtomicInteger());
         ranges.put(path, new CopyOnWriteArrayList<>());
         return url(path);
+    }
+
+    /**
+     * Ranged requests of {@code path} starting at or after {@code offset} get no answer until
+     * {@code gate} opens (at most 30 s): a server gone silent in the middle of a file.
+     */
+    public void holdFrom(String path, long offset, java.util.concurrent.CountDownLatch gate) {
+        holdGates.put(path, gate);
+        heldFrom.put(path, offset);
     }
 
     /** The Range headers received for {@code path}, in order. */
@@ -147,6 +158,15 @@ public final class RangeServer implements AutoCloseable {
             }
             long start = Long.parseLong(m.group(1));
             long end = Math.min(Long.parseLong(m.group(2)), bytes.length - 1L);
+            Long held = heldFrom.get(path);
+            if (held != null && start >= held) {
+                try {
+                    holdGates.get(path).await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             if (start >= bytes.length || start > end || fault == Fault.RANGE_NOT_SATISFIABLE) {
                 ex.getResponseHeaders().set("Content-Range", "bytes */" + bytes.length);
                 ex.sendResponseHeaders(416, -1);
