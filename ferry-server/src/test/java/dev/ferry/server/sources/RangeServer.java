@@ -137,6 +137,11 @@ public final class RangeServer implements AutoCloseable {
             ex.getResponseHeaders().set("ETag", etag);
             ex.getResponseHeaders().set("Last-Modified", replaced ? "Tue, 03 Nov 2026 10:00:00 GMT"
                     : "Mon, 02 Nov 2026 10:00:00 GMT");
+            if (ex.getRequestMethod().equals("HEAD")) {
+                ex.getResponseHeaders().set("Content-Length", String.valueOf(bytes.length));
+                ex.sendResponseHeaders(200, -1);
+                return;
+            }
             OutputStream out = ex.getResponseBody();
             Matcher m = range == null ? null : RANGE.matcher(range);
             if (fault == Fault.IGNORE_RANGES || fault == Fault.STATUS_200 || m == null || !m.matches()) {
