@@ -151,6 +151,8 @@ public final class HttpRangeSource implements ReadSource {
             readBody(ex, buf, off, want, position, end);
             done = true;
             return want;
+        } catch (SourceException e) {
+            throw closed ? stopped() : e; // the abort, not the server
         } finally {
             inFlight.removeAll(mine);
             if (!done) {
