@@ -190,4 +190,48 @@ class HttpRangeSourceTest {
                     .hasMessageContaining("127.0.0.1:" + server.port());
         }
     }
+
+    @Test
+    void redirectsAreFollowedOnceAndCheckedByTheGuard() throws IOException {
+        server.serve("/real", DATA);
+        server.redirect("/moved", "/real");
+        try (HttpRangeSource src = http.openRanged(URI.create(server.url("/moved"))).orElseThrow()) {
+            assertThat(src.url()).isEqualTo(URI.create(server.url("/real")));
+            byte[] buf = new byte[100];
+            src.readFully(500, buf, 0, 100);
+            assertThat(buf).isEqualTo(Arrays.copyOfRange(DATA, 500, 600));
+        }
+        assertThat(server.requests("/moved")).as("later reads go to where the first one ended").isEqualTo(1);
+        assertThat(server.rangesSeen("/real")).containsExactly("bytes=0-0", "bytes=500-599");
+        server.redirect("/to-metadata", "http://169.254.169.254/latest/meta-data/");
+        assertThatThrownBy(() -> http.openRanged(URI.create(server.url("/to-metadata"))))
+                .isInstanceOf(SourceException.class).hasMessageContaining("169.254.169.254");
+    }
+
+    @Test
+    void closingAbortsAReadThatWaitsOnASilentServer() throws Exception {
+        server.serve("/silent", DATA);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        server.holdFrom("/silent", 1, gate);
+        try {
+            HttpRangeSource src = open("/silent");
+            java.util.concurrent.CompletableFuture<Throwable> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    src.read(10, new byte[10], 0, 10);
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> server.rangesSeen("/silent").size() == 2);
+            src.close();
+            // the read timeout is 5 s; the gate would open after 30 s
+            assertThat(read.get(4, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(java.io.InterruptedIOException.class)
+                    .hasMessage("reads of " + server.url("/silent") + " were stopped");
+            assertThatThrownBy(() -> src.read(0, new byte[1], 0, 1)).isInstanceOf(java.io.InterruptedIOException.class);
+        } finally {
+            gate.countDown();
+        }
+    }
 }

@@ -59,6 +59,7 @@ public final class RangeServer implements AutoCloseable {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<String, List<String>> ranges = new ConcurrentHashMap<>();
     private final Map<String, Long> heldFrom = new ConcurrentHashMap<>();
+    private final Map<String, String> redirects = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.CountDownLatch> holdGates = new ConcurrentHashMap<>();
 
     public RangeServer() throws IOException {
@@ -86,6 +87,13 @@ public final class RangeServer implements AutoCloseable {
     public void holdFrom(String path, long offset, java.util.concurrent.CountDownLatch gate) {
         holdGates.put(path, gate);
         heldFrom.put(path, offset);
+    }
+
+    /** Answers every request of {@code path} with a 302 to {@code location}. */
+    public String redirect(String path, String location) {
+        redirects.put(path, location);
+        counts.put(path, new AtomicInteger());
+        return url(path);
     }
 
     /** The Range headers received for {@code path}, in order. */
@@ -119,6 +127,13 @@ public final class RangeServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
         try (ex) {
+            String location = redirects.get(path);
+            if (location != null) {
+                counts.get(path).incrementAndGet();
+                ex.getResponseHeaders().set("Location", location);
+                ex.sendResponseHeaders(302, -1);
+                return;
+            }
             File file = files.get(path);
             if (file == null) {
                 ex.sendResponseHeaders(404, -1);
