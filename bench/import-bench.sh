@@ -15,6 +15,9 @@
 # Next to each wall time: the CPU time (user+sys) the Ferry process spent on that import, which
 # says more than the wall time on a loaded machine; `uptime` is printed before and after.
 # FERRY_JAR=path/to/ferry.jar runs that jar instead of ./ferry (to compare two builds).
+# FORMAT=vhd imports a dynamic VHD instead of the qcow2 (kept as vhd, or converted to raw).
+# RANGES=1 serves the source with bench/range_http_server.py (http.server plus byte ranges), so
+# that the conversion reads it by ranges without staging it (docs/import.md).
 # Needs qemu-img, curl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +25,9 @@ cd "$(dirname "$0")/.."
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 echo "load before: $(uptime)"
 RUNS=${RUNS:-3}
+FORMAT=${FORMAT:-qcow2}  # or vhd (a dynamic VHD; the file keeps the name big1g.qcow2)
+case $FORMAT in qcow2) qemu_format=qcow2; qemu_opts="";; vhd) qemu_format=vpc; qemu_opts="subformat=dynamic";;
+  *) echo "bench: FORMAT must be qcow2 or vhd" >&2; exit 2;; esac
 for tool in qemu-img curl python3 sha512sum; do
   command -v $tool >/dev/null || { echo "bench: $tool is required" >&2; exit 2; }
 done
@@ -41,10 +47,14 @@ with open(sys.argv[1], "wb") as f:
         f.write(os.urandom(1 << 20))
     f.truncate(1 << 30)
 PY
-qemu-img convert -f raw -O qcow2 "$work/big1g.raw" "$work/www/big1g.qcow2"
+qemu-img convert -f raw -O "$qemu_format" ${qemu_opts:+-o "$qemu_opts"} "$work/big1g.raw" "$work/www/big1g.qcow2"
 rm -f "$work/big1g.raw"
-echo "source: $(stat -c %s "$work/www/big1g.qcow2") bytes qcow2, virtual 1073741824"
-python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/www" > "$work/source.log" 2>&1 &
+echo "source: $(stat -c %s "$work/www/big1g.qcow2") bytes $FORMAT, virtual 1073741824"
+if [ "${RANGES:-0}" = 1 ]; then  # a server that does ranges: the conversion reads by ranges, nothing staged
+  python3 -u bench/range_http_server.py "$work/www" > "$work/source.log" 2>&1 &
+else
+  python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/www" > "$work/source.log" 2>&1 &
+fi
 source_pid=$!
 source_port=$(wait_for "$work/source.log" 'port [0-9]+' 10 | grep -oE '[0-9]+')
 
@@ -64,7 +74,7 @@ cpu_ticks() {  # PID -> utime + stime of the process, in clock ticks
 
 time_import() {  # DISK_FORMAT NAME -> "seconds cpu-seconds"
   local body id st t0 t1 c0 c1
-  body="{\"type\": \"import\", \"input\": {\"import_from\": \"http://127.0.0.1:$source_port/big1g.qcow2\", \"import_from_format\": \"qcow2\", \"image_properties\": {\"name\": \"$2\", \"disk_format\": \"$1\", \"container_format\": \"bare\"}}}"
+  body="{\"type\": \"import\", \"input\": {\"import_from\": \"http://127.0.0.1:$source_port/big1g.qcow2\", \"import_from_format\": \"$FORMAT\", \"image_properties\": {\"name\": \"$2\", \"disk_format\": \"$1\", \"container_format\": \"bare\"}}}"
   c0=$(cpu_ticks "$server_pid")
   t0=$(now)
   # Parsed with bash's own regex, not a python3 per poll: the polling loop must not take the CPU
@@ -88,13 +98,13 @@ time_import() {  # DISK_FORMAT NAME -> "seconds cpu-seconds"
 median() { printf '%s\n' "$@" | sort -n | python3 -c 'import sys; v=[float(x) for x in sys.stdin]; print(f"{sorted(v)[len(v)//2]:.2f}")'; }
 
 # warm-up: one import of each kind, not counted
-time_import qcow2 warm-keep >/dev/null; time_import raw warm-raw >/dev/null
+time_import "$FORMAT" warm-keep >/dev/null; time_import raw warm-raw >/dev/null
 conv=(); keep=(); conv_cpu=(); keep_cpu=()
 for i in $(seq 1 "$RUNS"); do
   sync; sleep 1
   read -r wall cpu <<< "$(time_import raw "conv-$i")"; conv+=("$wall"); conv_cpu+=("$cpu")
   sync; sleep 1
-  read -r wall cpu <<< "$(time_import qcow2 "keep-$i")"; keep+=("$wall"); keep_cpu+=("$cpu")
+  read -r wall cpu <<< "$(time_import "$FORMAT" "keep-$i")"; keep+=("$wall"); keep_cpu+=("$cpu")
 done
 echo "with conversion to raw: ${conv[*]} s; median $(median "${conv[@]}") s (Glance 5.88 s); Ferry CPU ${conv_cpu[*]} s, median $(median "${conv_cpu[@]}") s"
 echo "without conversion:     ${keep[*]} s; median $(median "${keep[@]}") s (Glance 3.92 s); Ferry CPU ${keep_cpu[*]} s, median $(median "${keep_cpu[@]}") s"

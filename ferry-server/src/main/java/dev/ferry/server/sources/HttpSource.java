@@ -12,6 +12,8 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
@@ -123,9 +125,88 @@ public final class HttpSource implements Closeable {
      *                         than the size cap
      */
     public OpenedStream open(URI url) throws SourceException {
+        Exchange ex = send(url, Map.of());
+        boolean handedOver = false;
+        try {
+            if (ex.status() != 200) {
+                throw new SourceException("HTTP " + ex.status() + " from " + ex.uri());
+            }
+            HttpEntity entity = ex.response().getEntity();
+            long length = entity == null ? 0 : entity.getContentLength();
+            if (length > policy.maxBytes()) {
+                throw new SourceException("source exceeds size cap of " + policy.maxBytes() + " bytes (Content-Length: "
+                        + length + ") at " + ex.uri());
+            }
+            OpenedStream opened = new OpenedStream(ex.body(), length < 0 ? -1 : length, ex.uri());
+            handedOver = true;
+            return opened;
+        } catch (IOException e) {
+            throw translate(e, ex.uri());
+        } finally {
+            if (!handedOver) {
+                ex.abort();
+            }
+        }
+    }
+
+    /**
+     * Opens {@code url} for positioned reads when its server does ranges: a first GET asks for the
+     * first block ({@code Range: bytes=0-…}); a 206 with a valid {@code Content-Range} makes an
+     * {@link HttpRangeSource} (whose reads all go through this client and guard), anything else
+     * (a 200: ranges ignored, a 416: empty) means no ranges and gives {@link Optional#empty()}.
+     *
+     * @throws SourceException as {@link #open} does (refused URL, unreachable, 4xx/5xx, size cap)
+     */
+    public Optional<HttpRangeSource> openRanged(URI url) throws SourceException {
+        return HttpRangeSource.probe(this, url);
+    }
+
+    /** An answer that is not a redirect, with the URL that gave it; the caller reads or aborts it. */
+    record Exchange(HttpGet request, ClassicHttpResponse response, URI uri, UrlPolicy policy) {
+        int status() {
+            return response.getCode();
+        }
+
+        String header(String name) {
+            Header h = response.getFirstHeader(name);
+            return h == null ? null : h.getValue();
+        }
+
+        /** The body, counted against {@code url.max_bytes}; closing it early aborts the transfer. */
+        InputStream body() throws IOException {
+            HttpEntity entity = response.getEntity();
+            InputStream content = entity == null ? InputStream.nullInputStream() : entity.getContent();
+            return new CappedStream(content, request, response, uri, policy);
+        }
+
+        /** Abandons the answer without draining its body. */
+        void abort() {
+            request.cancel();
+            closeQuietly(response);
+        }
+    }
+
+    /**
+     * One GET of {@code url} with extra {@code headers}, following redirects (each hop checked by
+     * the guard, at most {@link UrlPolicy#maxRedirects()}); every connection goes to an address the
+     * guard accepted ({@link CheckingResolver}).
+     */
+    Exchange send(URI url, Map<String, String> headers) throws SourceException {
+        return send(url, headers, request -> { });
+    }
+
+    /**
+     * As {@link #send(URI, Map)}, handing each request (one per hop) to {@code started} before it
+     * is sent, so that another thread can {@link HttpGet#cancel() cancel} it even while it waits
+     * for an answer.
+     */
+    Exchange send(URI url, Map<String, String> headers, java.util.function.Consumer<HttpGet> started)
+            throws SourceException {
         URI current = check(url.toString(), null);
         for (int hop = 0; ; hop++) {
             HttpGet request = new HttpGet(current);
+            headers.forEach(request::setHeader);
+            started.accept(request);
             ClassicHttpResponse response = execute(request, current);
             boolean handedOver = false;
             try {
@@ -141,26 +222,11 @@ public final class HttpSource implements Closeable {
                     }
                     URI next = resolveLocation(current, location.getValue().strip());
                     next = check(next.toString(), current);
-                    request.cancel();
                     current = next;
                     continue;
                 }
-                if (status != 200) {
-                    throw new SourceException("HTTP " + status + " from " + current);
-                }
-                HttpEntity entity = response.getEntity();
-                long length = entity == null ? 0 : entity.getContentLength();
-                if (length > policy.maxBytes()) {
-                    throw new SourceException("source exceeds size cap of " + policy.maxBytes() + " bytes (Content-Length: "
-                            + length + ") at " + current);
-                }
-                InputStream content = entity == null ? InputStream.nullInputStream() : entity.getContent();
-                OpenedStream opened = new OpenedStream(
-                        new CappedStream(content, request, response, current, policy), length < 0 ? -1 : length, current);
                 handedOver = true;
-                return opened;
-            } catch (IOException e) {
-                throw translate(e, current);
+                return new Exchange(request, response, current, policy);
             } finally {
                 if (!handedOver) {
                     request.cancel();
@@ -168,6 +234,10 @@ public final class HttpSource implements Closeable {
                 }
             }
         }
+    }
+
+    UrlPolicy policy() {
+        return policy;
     }
 
     @Override
@@ -199,7 +269,7 @@ public final class HttpSource implements Closeable {
         }
     }
 
-    private SourceException translate(IOException e, URI uri) {
+    SourceException translate(IOException e, URI uri) {
         if (e instanceof SourceException s) {
             return s;
         }
@@ -251,7 +321,7 @@ public final class HttpSource implements Closeable {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
-    private static void closeQuietly(Closeable c) {
+    static void closeQuietly(Closeable c) {
         try {
             c.close();
         } catch (IOException | RuntimeException ignored) {

@@ -67,7 +67,7 @@ public final class S3Source {
         try {
             head = s3.headObject(b -> b.bucket(bucket).key(key));
         } catch (SdkException e) {
-            throw translate(e, bucket, key);
+            throw translate(missingBucket(e, bucket), bucket, key);
         }
         long size = head.contentLength() == null ? -1 : head.contentLength();
         if (size < 0) {
@@ -106,13 +106,16 @@ public final class S3Source {
                     }
                 })) {
                     String got = in.response().contentRange();
-                    if (got == null || !got.startsWith("bytes " + position + "-")) {
+                    if (!ContentRange.parse(got).map(r -> r.is(position, position + want - 1, size)).orElse(false)) {
                         in.abort();
-                        throw new SourceException("object storage sent the wrong range of " + name + ": " + got);
+                        throw new SourceException("object storage sent the wrong range of " + name + ": asked "
+                                + range + ", got Content-Range: " + ContentRange.printable(got));
                     }
                     int n = in.readNBytes(buf, off, want);
-                    if (n == 0) {
-                        throw new SourceException("object storage sent no data for a range read of " + name);
+                    if (n < want) {
+                        in.abort();
+                        throw new SourceException("object storage sent " + n + " of the " + want + " bytes of "
+                                + range + " of " + name + " (short body)");
                     }
                     return n;
                 } catch (S3Exception e) {
@@ -125,6 +128,24 @@ public final class S3Source {
                 }
             }
         };
+    }
+
+    /** A HEAD's 404 has no body to tell a missing key from a missing bucket: ask about the bucket. */
+    private SdkException missingBucket(SdkException e, String bucket) {
+        if (e instanceof S3Exception s3e && s3e.statusCode() == 404) {
+            try {
+                s3.headBucket(b -> b.bucket(bucket));
+            } catch (NoSuchBucketException nsb) {
+                return nsb;
+            } catch (S3Exception other) {
+                if (other.statusCode() == 404) {
+                    return NoSuchBucketException.builder().statusCode(404).message(other.getMessage()).build();
+                }
+            } catch (SdkException ignored) {
+                // keep the object's message
+            }
+        }
+        return e;
     }
 
     static void check(String bucket, String key) throws SourceException {

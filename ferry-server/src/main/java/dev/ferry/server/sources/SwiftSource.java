@@ -280,13 +280,16 @@ public final class SwiftSource {
                     throw new SourceException("object storage answered HTTP " + status + " to a range read of " + name);
                 }
                 String range = response.header("Content-Range");
-                if (range == null || !range.startsWith("bytes " + position + "-")) {
-                    throw new SourceException("object storage sent the wrong range of " + name + ": " + range);
+                if (!ContentRange.parse(range).map(r -> r.is(position, position + want - 1, size)).orElse(false)) {
+                    throw new SourceException("object storage sent the wrong range of " + name + ": asked bytes="
+                            + position + "-" + (position + want - 1) + ", got Content-Range: "
+                            + ContentRange.printable(range));
                 }
                 try (InputStream in = response.body()) {
                     int n = in.readNBytes(buf, off, want);
-                    if (n == 0) {
-                        throw new SourceException("object storage sent no data for a range read of " + name);
+                    if (n < want) {
+                        throw new SourceException("object storage sent " + n + " of the " + want + " bytes of a range "
+                                + "read of " + name + " at " + position + " (short body)");
                     }
                     return n;
                 } catch (IOException e) {

@@ -119,7 +119,7 @@ final class ImageImport {
                     throw new JobFailedException("URI for web-download does not pass filtering: " + uri);
                 }
                 ImportSources.Location location = sources.locate(uri);
-                yield new ImportJob.Plan(uri, () -> sources.open(location, task.owner()), claimed, null, target,
+                yield new ImportJob.Plan(uri, sources.source(location, task.owner()), claimed, null, target,
                         targets, allMustSucceed);
             }
             default -> throw new JobFailedException("Unknown import method name '" + name + "'.");

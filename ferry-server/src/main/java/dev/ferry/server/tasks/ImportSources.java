@@ -1,11 +1,14 @@
 package dev.ferry.server.tasks;
 
+import dev.ferry.format.io.ReadSource;
+import dev.ferry.server.sources.BlockCache;
 import dev.ferry.server.sources.HttpSource;
 import dev.ferry.server.sources.OpenedStream;
 import dev.ferry.server.sources.S3Source;
 import dev.ferry.server.sources.SourceException;
 import dev.ferry.server.sources.SwiftSource;
 import dev.ferry.server.sources.UrlRejectedException;
+import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
@@ -95,6 +98,35 @@ public final class ImportSources {
             throw new JobFailedException("Invalid location '" + from + "': expected container/object.");
         }
         return new String[] {path.substring(0, slash), path.substring(slash + 1)};
+    }
+
+    /**
+     * Opens a location for positioned reads, read by {@link BlockCache} blocks: Swift and S3
+     * objects always (ranged GETs pinned to the ETag seen first), an http(s) URL when its server
+     * answers a ranged GET with a 206 ({@link HttpSource#openRanged}); empty when it does not.
+     */
+    Optional<ReadSource> openRanged(Location location, String projectId) throws IOException {
+        ReadSource ranged = switch (location) {
+            case Http h -> http.openRanged(h.url()).orElse(null);
+            case Swift s -> swift.orElseThrow().openRanged(projectId, s.container(), s.object());
+            case S3 s -> s3.orElseThrow().openRanged(s.bucket(), s.key());
+        };
+        return ranged == null ? Optional.empty() : Optional.of(new BlockCache(ranged));
+    }
+
+    /** The location as an import's {@link ImportJob.Source}: read in order, or by ranges when it can be. */
+    ImportJob.Source source(Location location, String projectId) {
+        return new ImportJob.Source() {
+            @Override
+            public OpenedStream open() throws SourceException {
+                return ImportSources.this.open(location, projectId);
+            }
+
+            @Override
+            public Optional<ReadSource> openRanged() throws IOException {
+                return ImportSources.this.openRanged(location, projectId);
+            }
+        };
     }
 
     /** Opens a location for one sequential read; {@code projectId} selects the Swift account. */

@@ -79,6 +79,13 @@ public final class Saio {
         assumeTrue(failure == null, () -> "Swift SAIO unavailable: " + failure);
     }
 
+    /** The proxy's log (one line per request, with method, path and status) of the SAIO on {@link #PORT}. */
+    public static Path proxyLog() throws IOException {
+        String root = System.getProperty("ferry.saio.root", "");
+        Path base = root.isEmpty() ? findScript().getParent().getParent().resolve("target/saio") : Path.of(root);
+        return base.resolve("log/proxy-server.log");
+    }
+
     public static SwiftClient operatorClient() {
         return new SwiftClient(new TempAuthV1(AUTH_URL, OPERATOR, OPERATOR_KEY, Duration.ofSeconds(10)),
                 Duration.ofSeconds(5), Duration.ofSeconds(30));

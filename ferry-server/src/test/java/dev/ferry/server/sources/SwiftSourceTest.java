@@ -172,4 +172,45 @@ class SwiftSourceTest {
         assertThatThrownBy(() -> swift.open("p", "é".repeat(129), "x")).hasMessageContaining("longer than 256");
         assertThat(paths).isEmpty();
     }
+
+    /** Ranged reads against {@link RangeServer} playing Swift: each answer is checked as asked. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "NONE|",
+        "REPLACED|object c/o changed while it was being read",
+        "WRONG_CONTENT_RANGE|object storage sent the wrong range of c/o: asked bytes=100-1099, got Content-Range: bytes 101-1100/5000",
+        "WRONG_TOTAL|object storage sent the wrong range of c/o: asked bytes=100-1099, got Content-Range: bytes 100-1099/9096",
+        "SHORT_BODY|object storage sent 500 of the 1000 bytes of a range read of c/o at 100 (short body)",
+        "STATUS_200|object storage answered HTTP 200 to a range read of c/o"})
+    void rangedReadsCheckEveryAnswer(RangeServer.Fault fault, String message) throws IOException {
+        byte[] data = new byte[5000];
+        new java.util.Random(5).nextBytes(data);
+        try (RangeServer swift = new RangeServer()) {
+            swift.serve("/v1/AUTH_proj42/c/o", data, fault, 2);
+            URI storage = URI.create(swift.url("/v1/AUTH_operator"));
+            SwiftAuth auth = new SwiftAuth() {
+                @Override
+                public SwiftSession session() {
+                    return new SwiftSession("tk", storage);
+                }
+
+                @Override
+                public void invalidate(SwiftSession stale) {
+                }
+            };
+            SwiftSource source = new SwiftSource(new SwiftClient(auth, Duration.ofSeconds(2), Duration.ofSeconds(5)),
+                    "AUTH_", 1L << 40);
+            dev.ferry.format.io.ReadSource ranged = source.openRanged("proj42", "c", "o");
+            assertThat(ranged.size()).isEqualTo(5000);
+            byte[] buf = new byte[1000];
+            if (message == null) {
+                ranged.readFully(100, buf, 0, 1000);
+                assertThat(buf).isEqualTo(java.util.Arrays.copyOfRange(data, 100, 1100));
+                assertThat(swift.rangesSeen("/v1/AUTH_proj42/c/o")).containsExactly("bytes=100-1099");
+            } else {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> ranged.readFully(100, buf, 0, 1000))
+                        .isInstanceOf(SourceException.class).hasMessageContaining(message);
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.sources.HttpSource;
+import dev.ferry.server.sources.RangeServer;
 import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.sources.UrlPolicy;
 import dev.ferry.server.stores.FileStore;
@@ -115,5 +116,59 @@ class ImportJobStreamingTest {
         }
         assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                 .filter(n -> n.startsWith("ferry-import-"))).as("import threads still running").isEmpty();
+    }
+
+    /** The lease lost while the converter waits on a ranged read the server does not answer. */
+    @Test
+    void aLeaseLostWhileARangedReadWaitsAbortsItAndLeavesNothingBehind() throws Exception {
+        Clock clock = Clock.systemUTC();
+        FileStore store = new FileStore(Files.createDirectories(dir.resolve("store")), clock);
+        StagingArea staging = new StagingArea(dir.resolve("staging"), clock);
+        byte[] vhd = TestImages.convert(TestImages.raw(24 << 20, 22), dev.ferry.format.convert.TargetFormat.VHD_DYNAMIC,
+                Files.createDirectories(dir.resolve("work")));
+        CountDownLatch gate = new CountDownLatch(1);
+        try (RangeServer data = new RangeServer();
+             HttpSource http = new HttpSource(new UrlGuard(UrlPolicy.defaults()
+                     .withAllowedHosts(List.of("127.0.0.1")).withAllowedPorts(Set.of(data.port()))))) {
+            String url = data.serve("/held.vhd", vhd);
+            data.holdFrom("/held.vhd", 12 << 20, gate); // the default read timeout is 60 s
+            ImportJob job = new ImportJob(new ImportSources(http, Optional.empty(), Optional.empty(), "b"), store,
+                    new ImageRepository(Jdbi.create("jdbc:h2:mem:unused"), JsonMapper.builder().build()), clock,
+                    JsonMapper.builder().build(), ImportPolicy.of("openstack", "keep", 1L << 30), staging);
+            Instant now = clock.instant();
+            Task task = new Task(UUID.randomUUID(), TaskType.IMPORT, TaskStatus.PROCESSING, "p",
+                    "{\"import_from\": \"" + url + "\", \"import_from_format\": \"vhd\", "
+                            + "\"image_properties\": {\"name\": \"n\", \"disk_format\": \"raw\"}}",
+                    null, "", now, now, null, "req", "u", null, null, 1);
+            Context context = new Context();
+            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+                try {
+                    job.run(task, context);
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            try {
+                // converting from ranges, the reads from 12 MiB on unanswered
+                await().atMost(Duration.ofSeconds(50)).until(() -> bytesIn(staging.dir(), "output") > 0
+                        && data.rangesSeen("/held.vhd").stream().anyMatch(r -> r.startsWith("bytes=12582912-")));
+                context.lost = true;
+                assertThat(outcome.get(20, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+            } finally {
+                gate.countDown();
+            }
+            assertThat(context.succeeded).isFalse();
+            assertThat(bytesIn(staging.dir(), "source")).isZero();
+        }
+        try (Stream<Path> left = Files.list(dir.resolve("staging"))) {
+            assertThat(left.toList()).as("staging").isEmpty();
+        }
+        try (Stream<Path> left = Files.list(dir.resolve("store"))) {
+            assertThat(left.toList()).as("store").isEmpty();
+        }
+        assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("ferry-import-") || n.startsWith("ferry-convert-")))
+                .as("import threads still running").isEmpty();
     }
 }
