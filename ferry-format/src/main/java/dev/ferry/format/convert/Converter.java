@@ -200,8 +200,10 @@ public final class Converter {
         ExtentCursor cursor = disk.extents();
         long last = 0;
         for (Extent e = cursor.next(); e != null; e = cursor.next()) {
-            FormatException.check(e.offset() >= last && e.end() <= size, Reason.BAD_HEADER,
-                    "extent " + e + " out of order or past the virtual size " + size);
+            if (!(e.offset() >= last && e.end() <= size)) {
+                throw new FormatException(Reason.BAD_HEADER,
+                        "extent " + e + " out of order or past the virtual size " + size);
+            }
             last = e.end();
             if (e.kind() == Extent.Kind.ZERO) {
                 continue;

@@ -65,11 +65,17 @@ public final class Qcow2Reader implements VirtualDisk {
                 Reason.DATA_FILE, "the image keeps its data in another file");
         FormatException.check(!h.extendedL2(), Reason.UNSUPPORTED_FEATURE, "extended L2 entries");
         long need = h.requiredL1Entries();
-        FormatException.check(h.l1Size() >= need, Reason.BAD_HEADER,
-                "l1_size " + h.l1Size() + " maps less than the virtual size (needs " + need + ")");
-        FormatException.check(need * 8 <= MAX_L1_BYTES, Reason.BAD_HEADER, "L1 table of " + need + " entries is too large");
-        FormatException.check(h.l1TableOffset() % h.clusterSize() == 0 && h.l1TableOffset() + need * 8 <= fileSize,
-                Reason.BAD_HEADER, "L1 table at " + h.l1TableOffset() + " is unaligned or past the end of the file");
+        if (!(h.l1Size() >= need)) {
+            throw new FormatException(Reason.BAD_HEADER,
+                    "l1_size " + h.l1Size() + " maps less than the virtual size (needs " + need + ")");
+        }
+        if (!(need * 8 <= MAX_L1_BYTES)) {
+            throw new FormatException(Reason.BAD_HEADER, "L1 table of " + need + " entries is too large");
+        }
+        if (!(h.l1TableOffset() % h.clusterSize() == 0 && h.l1TableOffset() + need * 8 <= fileSize)) {
+            throw new FormatException(Reason.BAD_HEADER,
+                    "L1 table at " + h.l1TableOffset() + " is unaligned or past the end of the file");
+        }
         long[] l1 = new long[(int) need];
         byte[] b = new byte[(int) Math.min(need * 8, 1 << 20)];
         for (int done = 0; done < need; ) {
@@ -115,8 +121,10 @@ public final class Qcow2Reader implements VirtualDisk {
             }
             if (l1i != index) {
                 long off = e1.l2TableOffset();
-                FormatException.check(off % clusterSize == 0 && off >= clusterSize && off + clusterSize <= fileSize,
-                        Reason.BAD_HEADER, "L1[" + l1i + "] points at " + off + ", outside the file or unaligned");
+                if (!(off % clusterSize == 0 && off >= clusterSize && off + clusterSize <= fileSize)) {
+                    throw new FormatException(Reason.BAD_HEADER,
+                            "L1[" + l1i + "] points at " + off + ", outside the file or unaligned");
+                }
                 index = -1;
                 byte[] t = source.readFully(off, (int) clusterSize);
                 ByteBuffer.wrap(t).asLongBuffer().get(table);
@@ -212,8 +220,10 @@ public final class Qcow2Reader implements VirtualDisk {
                 zero(dst, base + done, n);
             } else {
                 long h = e.hostClusterOffset();
-                FormatException.check(h % clusterSize == 0 && h >= clusterSize && h < fileSize, Reason.BAD_HEADER,
-                        "L2 entry of guest cluster " + c + " points at " + h + ", outside the file or unaligned");
+                if (!(h % clusterSize == 0 && h >= clusterSize && h < fileSize)) {
+                    throw new FormatException(Reason.BAD_HEADER,
+                            "L2 entry of guest cluster " + c + " points at " + h + ", outside the file or unaligned");
+                }
                 host = h + in;
             }
             if (pendingLen > 0 && (host < 0 || host != pendingHost + pendingLen)) {
@@ -268,17 +278,23 @@ public final class Qcow2Reader implements VirtualDisk {
         }
         long host = e.compressedHostOffset();
         long want = e.compressedLength();
-        FormatException.check(host >= clusterSize && host < fileSize && want > 0 && want <= compressedIn.length,
-                Reason.BAD_HEADER, "compressed cluster at " + host + " (" + want + " bytes) outside the file");
+        if (!(host >= clusterSize && host < fileSize && want > 0 && want <= compressedIn.length)) {
+            throw new FormatException(Reason.BAD_HEADER,
+                    "compressed cluster at " + host + " (" + want + " bytes) outside the file");
+        }
         int n = (int) Math.min(want, fileSize - host);
         source.readFully(host, compressedIn, 0, n);
         if (header.compressionType() == CompressionType.ZSTD) {
             long frame = Zstd.findFrameCompressedSize(compressedIn, 0, n);
-            FormatException.check(!Zstd.isError(frame) && frame > 0 && frame <= n, Reason.BAD_HEADER,
-                    "compressed cluster at " + host + " holds no complete zstd frame");
+            if (!(!Zstd.isError(frame) && frame > 0 && frame <= n)) {
+                throw new FormatException(Reason.BAD_HEADER,
+                        "compressed cluster at " + host + " holds no complete zstd frame");
+            }
             long out = Zstd.decompressByteArray(cluster, 0, cs, compressedIn, 0, (int) frame);
-            FormatException.check(!Zstd.isError(out) && out == cs, Reason.BAD_HEADER,
-                    "zstd cluster at " + host + " does not decompress to one cluster");
+            if (!(!Zstd.isError(out) && out == cs)) {
+                throw new FormatException(Reason.BAD_HEADER,
+                        "zstd cluster at " + host + " does not decompress to one cluster");
+            }
         } else {
             if (inflater == null) {
                 inflater = new Inflater(true);
@@ -297,8 +313,10 @@ public final class Qcow2Reader implements VirtualDisk {
             } catch (DataFormatException ex) {
                 throw new FormatException(Reason.BAD_HEADER, "compressed cluster at " + host + ": " + ex.getMessage());
             }
-            FormatException.check(got == cs, Reason.BAD_HEADER,
-                    "compressed cluster at " + host + " inflates to " + got + " bytes, not " + cs);
+            if (!(got == cs)) {
+                throw new FormatException(Reason.BAD_HEADER,
+                        "compressed cluster at " + host + " inflates to " + got + " bytes, not " + cs);
+            }
         }
         clusterEntry = e.raw();
     }

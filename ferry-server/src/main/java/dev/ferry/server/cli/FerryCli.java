@@ -17,6 +17,7 @@ public final class FerryCli {
         VERBS.put("serve", ServeCommand::new);
         VERBS.put("inspect", InspectCommand::new);
         VERBS.put("convert", ConvertCommand::new);
+        VERBS.put("aot-training", AotTrainingCommand::new); // not in the help: for the launcher's AOT cache
     }
 
     private FerryCli() {
