@@ -61,6 +61,19 @@ class FerryCliTest {
         assertThat(serveExtra.err()).contains("unexpected argument 'now'");
     }
 
+    /** The launcher's AOT training run: every conversion succeeds, and nothing is left behind. */
+    @Test
+    void aotTrainingRunsEveryConversionAndCleansUp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Run r = run("aot-training", dir.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("aot-training: 30 conversions");
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertThat(left.toList()).isEmpty();
+        }
+        assertThat(run("--help").out()).doesNotContain("aot-training");
+    }
+
     @Test
     void aDoubleDashEndsTheOptions() {
         Run r = run("inspect", "--", "--json");
