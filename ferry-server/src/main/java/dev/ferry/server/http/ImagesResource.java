@@ -41,6 +41,7 @@ public final class ImagesResource implements HttpService {
     private static final int MAX_QUERY_PARAMS = 100;
     private static final int MAX_IN_VALUES = 100;
     private static final int MAX_TAG_FILTERS = 20;
+    private static final int MAX_PROPERTY_FILTERS = 20;
     private static final int MAX_SORT_KEYS = 10;
     private static final Set<String> VISIBILITIES = Set.of("public", "private", "shared", "community");
 
@@ -277,6 +278,8 @@ public final class ImagesResource implements HttpService {
         List<String[]> params = QueryString.parse(req.query().rawValue(), MAX_QUERY_PARAMS);
         Map<String, String> equals = new HashMap<>();
         Map<String, List<String>> in = new HashMap<>();
+        Map<String, Long> numbers = new HashMap<>();
+        Map<String, String> properties = new HashMap<>();
         List<ImageQuery.TimeFilter> times = new ArrayList<>();
         List<String> tags = new ArrayList<>();
         List<String> sortKeys = new ArrayList<>();
@@ -327,10 +330,16 @@ public final class ImagesResource implements HttpService {
                 case "changes-since" -> throw ApiException.badRequest("The 'changes-since' filter is no longer "
                         + "available on the v2 API.");
                 default -> {
-                    if (!ImageQuery.EQUALITY_COLUMNS.contains(name)) {
-                        throw ApiException.badRequest("Filtering on '" + name + "' is not supported.");
-                    }
-                    if (value.startsWith("in:") && ImageQuery.IN_COLUMNS.contains(name)) {
+                    if (ImageQuery.NUMERIC_COLUMNS.contains(name)) {
+                        numbers.put(name, parseSize(name, value));
+                    } else if (!ImageQuery.EQUALITY_COLUMNS.contains(name)) {
+                        // as Glance: any other key filters on the image property of that name
+                        if (properties.size() >= MAX_PROPERTY_FILTERS && !properties.containsKey(name)) {
+                            throw ApiException.badRequest("Too many property filters (at most "
+                                    + MAX_PROPERTY_FILTERS + ").");
+                        }
+                        properties.put(name, value);
+                    } else if (value.startsWith("in:") && ImageQuery.IN_COLUMNS.contains(name)) {
                         List<String> values = splitIn(value.substring(3));
                         in.put(name, values);
                     } else {
@@ -346,7 +355,7 @@ public final class ImagesResource implements HttpService {
         List<ImageQuery.Sort> sort = parseSort(sortParam, sortKeys, sortDirs);
         Image markerImage = marker == null ? null : images.marker(who, marker);
         ImageQuery query = new ImageQuery(images.isAdmin(who) ? null : who.projectId(), visibility, memberStatus, equals, in,
-                times, tags, isProtected, osHidden, sizeMin, sizeMax, sort, limit, markerImage);
+                numbers, properties, times, tags, isProtected, osHidden, sizeMin, sizeMax, sort, limit, markerImage);
         List<Image> page = images.list(query);
 
         ObjectNode body = api.json().createObjectNode();

@@ -14,13 +14,16 @@ import java.util.Set;
  * @param memberStatus accepted | pending | rejected | all (for images shared with the viewer)
  * @param equals       column = value filters (columns from {@link #EQUALITY_COLUMNS})
  * @param in           column IN (values) filters (columns from {@link #IN_COLUMNS})
+ * @param numbers      column = number filters (columns from {@link #NUMERIC_COLUMNS})
+ * @param properties   custom property = value filters (exact string match, as Glance's image_properties)
  * @param times        created_at / updated_at comparisons
  * @param osHidden     null means both
  * @param sort         sort keys, most significant first; the id is always added last
  * @param marker       the last image of the previous page, or null
  */
 public record ImageQuery(String viewer, String visibility, String memberStatus, Map<String, String> equals,
-                         Map<String, List<String>> in, List<TimeFilter> times, List<String> tags, Boolean isProtected,
+                         Map<String, List<String>> in, Map<String, Long> numbers, Map<String, String> properties,
+                         List<TimeFilter> times, List<String> tags, Boolean isProtected,
                          Boolean osHidden, Long sizeMin, Long sizeMax, List<Sort> sort, int limit, Image marker) {
 
     public static final int MAX_LIMIT = 1000;
@@ -28,18 +31,23 @@ public record ImageQuery(String viewer, String visibility, String memberStatus, 
     public static final Set<String> EQUALITY_COLUMNS = Set.of("name", "owner", "status", "disk_format",
             "container_format", "id", "checksum", "os_hash_value");
     public static final Set<String> IN_COLUMNS = Set.of("name", "status", "disk_format", "container_format", "id");
+    /** Integer columns Glance filters by equality. */
+    public static final Set<String> NUMERIC_COLUMNS = Set.of("min_ram", "min_disk", "virtual_size");
 
     public ImageQuery {
         Objects.requireNonNull(memberStatus, "memberStatus");
         equals = Map.copyOf(equals);
         in = Map.copyOf(in);
+        numbers = Map.copyOf(numbers);
+        properties = Map.copyOf(properties);
         times = List.copyOf(times);
         tags = List.copyOf(tags);
         sort = List.copyOf(sort);
         if (limit < 0 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit out of range: " + limit);
         }
-        if (!EQUALITY_COLUMNS.containsAll(equals.keySet()) || !IN_COLUMNS.containsAll(in.keySet())) {
+        if (!EQUALITY_COLUMNS.containsAll(equals.keySet()) || !IN_COLUMNS.containsAll(in.keySet())
+                || !NUMERIC_COLUMNS.containsAll(numbers.keySet())) {
             throw new IllegalArgumentException("filter on a column that is not allowed");
         }
     }

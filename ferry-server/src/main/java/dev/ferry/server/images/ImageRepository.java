@@ -173,6 +173,11 @@ public final class ImageRepository {
                 .findFirst());
     }
 
+    /** {@code s} with LIKE's wildcards and its escape character escaped (escape character: backslash). */
+    static String likeEscaped(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
     /** Runs {@code work} in one transaction. */
     public <T> T inTransaction(java.util.function.Function<Handle, T> work) {
         return jdbi.inTransaction(work::apply);
@@ -325,6 +330,20 @@ public final class ImageRepository {
                 binds.put("in_" + f.getKey() + "_" + i, f.getValue().get(i));
             }
             sql.append(')');
+        }
+        for (Map.Entry<String, Long> f : q.numbers().entrySet()) {
+            sql.append(" AND ").append(f.getKey()).append(" = :num_").append(f.getKey()); // whitelisted columns
+            binds.put("num_" + f.getKey(), f.getValue());
+        }
+        int p = 0;
+        for (Map.Entry<String, String> f : q.properties().entrySet()) {
+            // The properties column is this mapper's JSON of a flat map of strings: the pair, written
+            // the same way, is found in it exactly (a quote inside a key or value is escaped, so the
+            // pattern cannot match across pairs or inside a value); LIKE's own wildcards are escaped.
+            String pair = json.writeValueAsString(f.getKey()) + ":" + json.writeValueAsString(f.getValue());
+            sql.append(" AND properties LIKE :prop_").append(p).append(" ESCAPE '\\'");
+            binds.put("prop_" + p, "%" + likeEscaped(pair) + "%");
+            p++;
         }
         for (int i = 0; i < q.times().size(); i++) {
             ImageQuery.TimeFilter t = q.times().get(i);

@@ -733,11 +733,56 @@ abstract class ImagesApiContract {
         for (String bad : List.of("limit=-1", "limit=abc", "marker=" + UUID.randomUUID(), "marker=nope",
                 "sort_key=foo", "sort_dir=up", "sort=name:sideways", "sort=name&sort_key=status",
                 "visibility=everyone", "member_status=maybe", "protected=maybe", "size_min=-3",
-                "created_at=gt:yesterday", "changes-since=2020-01-01T00:00:00Z", "os_distro=fedora",
+                "created_at=gt:yesterday", "changes-since=2020-01-01T00:00:00Z", "min_ram=lots", "min_disk=-1",
                 "sort_key=name&sort_key=status&sort_dir=asc&sort_dir=desc&sort_dir=asc")) {
             Reply r = server.get("/v2/images?" + bad, as(p, "member"));
             assertThat(r.status()).as(bad + ": " + r.raw().body()).isEqualTo(400);
         }
+    }
+
+    /**
+     * Glance: a key that is not an image attribute filters on the property of that name, exactly;
+     * integer attributes (min_ram, min_disk, virtual_size) compare as numbers.
+     */
+    @Test
+    void listFiltersOnCustomPropertiesExactlyAndOnIntegerAttributes() {
+        String p = project();
+        String fedora = createImage(p, "{\"name\": \"f\", \"os_distro\": \"fedora\", \"hw_note\": \"50%_off\", "
+                + "\"quoted\": \"a\\\"b\", \"min_ram\": 512}");
+        String ubuntu = createImage(p, "{\"name\": \"u\", \"os_distro\": \"ubuntu\", \"min_disk\": 3}");
+        // a value holding what would be another pair's text, quotes and all
+        String tricky = createImage(p, "{\"name\": \"t\", \"note\": \"x\\\",\\\"os_distro\\\":\\\"fedora\"}");
+        String q = "/v2/images?owner=" + p + "&";
+
+        assertThat(ids(server.get(q + "os_distro=fedora", as(p, "member")))).containsExactly(fedora);
+        assertThat(ids(server.get(q + "os_distro=ubuntu", as(p, "member")))).containsExactly(ubuntu);
+        assertThat(ids(server.get(q + "os_distro=fedor", as(p, "member")))).isEmpty();
+        assertThat(ids(server.get(q + "os_distro=" + enc("%"), as(p, "member")))).isEmpty();
+        assertThat(ids(server.get(q + "os_distro=" + enc("_edora"), as(p, "member")))).isEmpty();
+        assertThat(ids(server.get(q + "hw_note=" + enc("50%_off"), as(p, "member")))).containsExactly(fedora);
+        assertThat(ids(server.get(q + "hw_note=" + enc("50x_off"), as(p, "member")))).isEmpty();
+        assertThat(ids(server.get(q + "quoted=" + enc("a\"b"), as(p, "member")))).containsExactly(fedora);
+        assertThat(ids(server.get(q + "note=" + enc("x\",\"os_distro\":\"fedora"), as(p, "member"))))
+                .containsExactly(tricky);
+        assertThat(ids(server.get(q + "os_distro=fedora&hw_note=" + enc("50%_off"), as(p, "member"))))
+                .containsExactly(fedora);
+        assertThat(ids(server.get(q + "os_distro=fedora&name=u", as(p, "member")))).isEmpty();
+        assertThat(ids(server.get(q + "no_such_property=1", as(p, "member")))).isEmpty();
+        assertThat(ids(server.get(q + "min_ram=512", as(p, "member")))).containsExactly(fedora);
+        assertThat(ids(server.get(q + "min_disk=3", as(p, "member")))).containsExactly(ubuntu);
+        assertThat(ids(server.get(q + "min_ram=0&sort_key=name&sort_dir=asc", as(p, "member"))))
+                .containsExactly(tricky, ubuntu);
+        // the filter stays on every page
+        Reply first = server.get(q + "os_distro=ubuntu&limit=1", as(p, "member"));
+        assertThat(ids(first)).containsExactly(ubuntu);
+        assertThat(first.json().get("next").asString()).contains("os_distro=ubuntu");
+        assertThat(ids(server.get(first.json().get("next").asString(), as(p, "member")))).isEmpty();
+        // another project sees none of them, whatever the filter
+        assertThat(ids(server.get(q + "os_distro=fedora", as(project(), "member")))).isEmpty();
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     @Test
