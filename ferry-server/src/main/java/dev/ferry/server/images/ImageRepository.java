@@ -173,9 +173,9 @@ public final class ImageRepository {
                 .findFirst());
     }
 
-    /** {@code s} with LIKE's wildcards and its escape character escaped (escape character: backslash). */
+    /** {@code s} with LIKE's wildcards and its escape character escaped (escape character: {@code !}). */
     static String likeEscaped(String s) {
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     /** Runs {@code work} in one transaction. */
@@ -341,7 +341,8 @@ public final class ImageRepository {
             // the same way, is found in it exactly (a quote inside a key or value is escaped, so the
             // pattern cannot match across pairs or inside a value); LIKE's own wildcards are escaped.
             String pair = json.writeValueAsString(f.getKey()) + ":" + json.writeValueAsString(f.getValue());
-            sql.append(" AND properties LIKE :prop_").append(p).append(" ESCAPE '\\'");
+            // '!' escapes: Jdbi's SQL lexer reads a backslash before a quote as escaping the quote
+            sql.append(" AND properties LIKE :prop_").append(p).append(" ESCAPE '!'");
             binds.put("prop_" + p, "%" + likeEscaped(pair) + "%");
             p++;
         }
