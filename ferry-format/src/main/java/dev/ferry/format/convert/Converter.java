@@ -2,6 +2,8 @@ package dev.ferry.format.convert;
 
 import dev.ferry.format.Inspection;
 import dev.ferry.format.Reason;
+import dev.ferry.format.io.DirectWrites;
+import dev.ferry.format.io.Failures;
 import dev.ferry.format.io.ReadSource;
 import dev.ferry.format.qcow2.Qcow2Reader;
 import dev.ferry.format.qcow2.Qcow2Writer;
@@ -134,7 +136,7 @@ public final class Converter {
         BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(BUFFERS);
         BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
         for (int i = 0; i < BUFFERS; i++) {
-            free.add(new Chunk(Sink.alignedDirect(bufSize))); // aligned: whole blocks can go O_DIRECT
+            free.add(new Chunk(DirectWrites.alignedBuffer(bufSize))); // aligned: whole blocks can go O_DIRECT
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicBoolean cancelled = new AtomicBoolean();
@@ -171,14 +173,7 @@ public final class Converter {
                 progress.progress(c.position + c.length, size);
             }
             reader.join();
-            Throwable t = failure.get();
-            if (t instanceof IOException e) {
-                throw e;
-            } else if (t instanceof RuntimeException e) {
-                throw e;
-            } else if (t instanceof Error e) {
-                throw e;
-            }
+            Failures.rethrow(failure.get());
             ok = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

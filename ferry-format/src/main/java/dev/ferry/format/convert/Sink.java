@@ -1,16 +1,15 @@
 package dev.ferry.format.convert;
 
-import com.sun.nio.file.ExtendedOpenOption;
+import dev.ferry.format.io.DirectWrites;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,9 +37,7 @@ public final class Sink implements Closeable {
 
     private final FileChannel channel;
     /** The same file opened with O_DIRECT, or null. */
-    private final FileChannel direct;
-    /** Alignment of offsets, lengths and buffer addresses for {@link #direct}. */
-    private final int block;
+    private final DirectWrites.Channel direct;
     private final Thread[] workers;
     private final BlockingQueue<Job> pool;
     /** Pooled buffers not yet allocated: made on first need (most data arrives in the caller's direct buffers). */
@@ -59,7 +56,7 @@ public final class Sink implements Closeable {
         Completion completion;
 
         Job(int size) {
-            this.own = alignedDirect(size);
+            this.own = DirectWrites.alignedBuffer(size);
             this.buf = own;
         }
 
@@ -105,16 +102,14 @@ public final class Sink implements Closeable {
     public Sink(FileChannel channel) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.direct = null;
-        this.block = 0;
         this.workers = new Thread[0];
         this.pool = null;
         this.queue = null;
     }
 
-    private Sink(FileChannel channel, FileChannel direct, int block, int threads, int buffers) {
+    private Sink(FileChannel channel, DirectWrites.Channel direct, int threads, int buffers) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.direct = direct;
-        this.block = block;
         this.pool = new ArrayBlockingQueue<>(buffers);
         this.queue = new ArrayBlockingQueue<>(buffers + threads + 64);
         this.unallocated = buffers;
@@ -132,7 +127,7 @@ public final class Sink implements Closeable {
         if (threads < 1 || buffers < threads) {
             throw new IllegalArgumentException("threads " + threads + ", buffers " + buffers);
         }
-        return new Sink(channel, null, 0, threads, buffers);
+        return new Sink(channel, null, threads, buffers);
     }
 
     /**
@@ -144,31 +139,9 @@ public final class Sink implements Closeable {
         if (threads < 1 || buffers < threads) {
             throw new IllegalArgumentException("threads " + threads + ", buffers " + buffers);
         }
-        Objects.requireNonNull(file, "file");
-        int block;
-        FileChannel direct;
-        try {
-            long size = Files.getFileStore(file).getBlockSize();
-            if (size < 512 || size > ALIGNMENT || Long.bitCount(size) != 1) {
-                return async(channel, threads, buffers);
-            }
-            block = (int) size;
-            direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-        } catch (UnsupportedOperationException | IOException e) {
-            return async(channel, threads, buffers); // O_DIRECT not supported here: the page cache it is
-        }
-        return new Sink(channel, direct, block, threads, buffers);
-    }
-
-    /** Alignment of the buffers this package allocates for data: enough for any O_DIRECT block size used. */
-    public static final int ALIGNMENT = 4096;
-
-    /** A direct buffer of {@code size} bytes whose address is a multiple of {@link #ALIGNMENT}. */
-    public static ByteBuffer alignedDirect(int size) {
-        ByteBuffer b = ByteBuffer.allocateDirect(size + ALIGNMENT);
-        int misalignment = b.alignmentOffset(0, ALIGNMENT);
-        int start = misalignment == 0 ? 0 : ALIGNMENT - misalignment;
-        return b.position(start).limit(start + size).slice();
+        Optional<DirectWrites.Channel> direct = DirectWrites.open(file);
+        return direct.isEmpty() ? async(channel, threads, buffers)
+                : new Sink(channel, direct.get(), threads, buffers);
     }
 
     /** Whether aligned whole blocks bypass the page cache ({@link #asyncDirect} got {@code O_DIRECT}). */
@@ -178,8 +151,7 @@ public final class Sink implements Closeable {
 
     /** Whether {@code buf}'s remaining bytes at file offset {@code position} can go through {@link #direct}. */
     private boolean directWrite(ByteBuffer buf, long position) {
-        return direct != null && buf.isDirect() && position % block == 0 && buf.remaining() % block == 0
-                && buf.alignmentOffset(buf.position(), block) == 0;
+        return direct != null && direct.fits(buf, position);
     }
 
     private void work() {
@@ -191,7 +163,7 @@ public final class Sink implements Closeable {
                 }
                 try {
                     if (failure.get() == null) {
-                        FileChannel to = directWrite(j.buf, j.position) ? direct : channel;
+                        FileChannel to = directWrite(j.buf, j.position) ? direct.channel() : channel;
                         long p = j.position;
                         while (j.buf.hasRemaining()) {
                             p += to.write(j.buf, p);
@@ -311,7 +283,7 @@ public final class Sink implements Closeable {
         }
         // A caller's direct buffer with nothing attached: written now, from this thread (no copy);
         // writes are to disjoint ranges, so queued writes need not be drained first.
-        FileChannel to = directWrite(b, position) ? direct : channel;
+        FileChannel to = directWrite(b, position) ? direct.channel() : channel;
         long p = position;
         while (b.hasRemaining()) {
             p += to.write(b, p);
@@ -380,7 +352,7 @@ public final class Sink implements Closeable {
             stopWorkers();
         } finally {
             if (direct != null) {
-                direct.close();
+                direct.channel().close();
             }
         }
     }

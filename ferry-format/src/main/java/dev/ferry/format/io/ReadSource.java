@@ -21,6 +21,23 @@ public interface ReadSource extends Closeable {
      */
     int read(long position, byte[] buf, int off, int len) throws IOException;
 
+    /**
+     * The checks every positioned read of a source of {@code size} bytes starts with: the arguments
+     * (an {@link IndexOutOfBoundsException} or {@link IllegalArgumentException} for bad ones), then
+     * how many bytes the read may return: -1 at or past the end, else {@code min(len, size - position)}
+     * (0 for an empty read).
+     */
+    static int readable(long size, long position, byte[] buf, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, buf.length);
+        if (position < 0) {
+            throw new IllegalArgumentException("negative position " + position);
+        }
+        if (position >= size) {
+            return -1;
+        }
+        return (int) Math.min(len, size - position);
+    }
+
     /** Reads exactly {@code len} bytes at {@code position}, or throws {@link EOFException}. */
     default void readFully(long position, byte[] buf, int off, int len) throws IOException {
         if (position < 0 || off < 0 || len < 0 || off + len > buf.length) {

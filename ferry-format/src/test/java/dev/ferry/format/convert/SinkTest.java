@@ -2,6 +2,7 @@ package dev.ferry.format.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.format.io.DirectWrites;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ class SinkTest {
                 r.nextBytes(data);
                 switch (kind) {
                     case 0 -> { // an aligned direct buffer of whole blocks, written asynchronously from it
-                        ByteBuffer buf = Sink.alignedDirect(data.length);
+                        ByteBuffer buf = DirectWrites.alignedBuffer(data.length);
                         buf.put(data).flip();
                         Sink.Completion done = new Sink.Completion(() -> { });
                         sink.attach(done);
@@ -126,8 +127,8 @@ class SinkTest {
 
     @Test
     void alignedBuffersAreAlignedAndExactlyAsLarge() {
-        ByteBuffer b = Sink.alignedDirect(12345);
+        ByteBuffer b = DirectWrites.alignedBuffer(12345);
         assertThat(b.capacity()).isEqualTo(12345);
-        assertThat(b.alignmentOffset(0, Sink.ALIGNMENT)).isZero();
+        assertThat(b.alignmentOffset(0, DirectWrites.ALIGNMENT)).isZero();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.server.sources;
 
+import dev.ferry.format.io.Failures;
 import dev.ferry.format.io.ReadSource;
 import java.io.EOFException;
 import java.io.IOException;
@@ -80,15 +81,9 @@ public final class BlockCache implements ReadSource {
 
     @Override
     public synchronized int read(long position, byte[] buf, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, buf.length);
-        if (position < 0) {
-            throw new IllegalArgumentException("negative position");
-        }
-        if (position >= size) {
-            return -1;
-        }
-        if (len == 0) {
-            return 0;
+        int readable = ReadSource.readable(size, position, buf, off, len);
+        if (readable <= 0) {
+            return readable;
         }
         byte[] block = block(position / blockSize);
         int at = (int) (position % blockSize);
@@ -160,15 +155,8 @@ public final class BlockCache implements ReadSource {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading ahead");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            } else if (cause instanceof RuntimeException r) {
-                throw r;
-            } else if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause);
+            Failures.rethrow(e.getCause());
+            throw new IOException(e);
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,20 +103,14 @@ public final class HttpRangeSource implements ReadSource {
 
     @Override
     public int read(long position, byte[] buf, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, buf.length);
+        int readable = ReadSource.readable(size, position, buf, off, len);
         if (closed) {
             throw stopped();
         }
-        if (position < 0) {
-            throw new IllegalArgumentException("negative position");
+        if (readable <= 0) {
+            return readable;
         }
-        if (position >= size) {
-            return -1;
-        }
-        if (len == 0) {
-            return 0;
-        }
-        int want = (int) Math.min(Math.min(len, MAX_RANGE), size - position);
+        int want = Math.min(readable, MAX_RANGE);
         long end = position + want - 1;
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Range", "bytes=" + position + "-" + end);

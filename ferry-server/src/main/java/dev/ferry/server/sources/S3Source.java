@@ -87,17 +87,11 @@ public final class S3Source {
 
             @Override
             public int read(long position, byte[] buf, int off, int len) throws IOException {
-                Objects.checkFromIndexSize(off, len, buf.length);
-                if (position < 0) {
-                    throw new IllegalArgumentException("negative position");
+                int readable = ReadSource.readable(size, position, buf, off, len);
+                if (readable <= 0) {
+                    return readable;
                 }
-                if (position >= size) {
-                    return -1;
-                }
-                if (len == 0) {
-                    return 0;
-                }
-                int want = (int) Math.min(Math.min(len, MAX_RANGE), size - position);
+                int want = Math.min(readable, MAX_RANGE);
                 String range = "bytes=" + position + "-" + (position + want - 1);
                 try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> {
                     b.bucket(bucket).key(key).range(range);

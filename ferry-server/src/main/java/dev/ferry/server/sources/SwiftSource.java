@@ -250,17 +250,11 @@ public final class SwiftSource {
 
         @Override
         public int read(long position, byte[] buf, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, buf.length);
-            if (position < 0) {
-                throw new IllegalArgumentException("negative position");
+            int readable = ReadSource.readable(size, position, buf, off, len);
+            if (readable <= 0) {
+                return readable;
             }
-            if (position >= size) {
-                return -1;
-            }
-            if (len == 0) {
-                return 0;
-            }
-            int want = (int) Math.min(Math.min(len, MAX_RANGE), size - position);
+            int want = Math.min(readable, MAX_RANGE);
             Call call = get.header("Range", "bytes=" + position + "-" + (position + want - 1));
             if (etag != null) {
                 call = call.header("If-Match", etag);

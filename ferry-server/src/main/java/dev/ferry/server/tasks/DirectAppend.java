@@ -1,14 +1,11 @@
 package dev.ferry.server.tasks;
 
-import com.sun.nio.file.ExtendedOpenOption;
-import dev.ferry.format.convert.Sink;
+import dev.ferry.format.io.DirectWrites;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -23,36 +20,24 @@ final class DirectAppend implements Closeable {
     /** Bytes gathered before a direct write (a multiple of any block size used). */
     static final int BUFFER = 1 << 20;
 
-    private final FileChannel direct;
+    private final DirectWrites.Channel direct;
     private final FileChannel buffered;
-    private final ByteBuffer buf = Sink.alignedDirect(BUFFER);
-    private final int block;
+    private final ByteBuffer buf = DirectWrites.alignedBuffer(BUFFER);
     /** Bytes in the file so far. */
     private long flushed;
 
-    private DirectAppend(FileChannel direct, FileChannel buffered, int block) {
+    private DirectAppend(DirectWrites.Channel direct, FileChannel buffered) {
         this.direct = direct;
         this.buffered = buffered;
-        this.block = block;
     }
 
     /**
      * Opens {@code file} (empty, open as {@code buffered}) for direct appends; null where the file
-     * system refuses O_DIRECT (tmpfs) or its block size does not fit the buffer's alignment.
+     * system refuses O_DIRECT (tmpfs).
      */
-    static DirectAppend open(Path file, FileChannel buffered) throws IOException {
-        Objects.requireNonNull(file, "file");
+    static DirectAppend open(Path file, FileChannel buffered) {
         Objects.requireNonNull(buffered, "buffered");
-        long size = Files.getFileStore(file).getBlockSize();
-        if (size < 512 || size > Sink.ALIGNMENT || Long.bitCount(size) != 1) {
-            return null;
-        }
-        try {
-            return new DirectAppend(FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT),
-                    buffered, (int) size);
-        } catch (UnsupportedOperationException | IOException e) {
-            return null; // no O_DIRECT here: the caller uses the page cache
-        }
+        return DirectWrites.open(file).map(direct -> new DirectAppend(direct, buffered)).orElse(null);
     }
 
     void append(byte[] b, int off, int len) throws IOException {
@@ -72,9 +57,9 @@ final class DirectAppend implements Closeable {
     void finish() throws IOException {
         int end = buf.position();
         ByteBuffer data = buf.duplicate().flip();
-        data.limit(end / block * block);
+        data.limit(end / direct.block() * direct.block());
         while (data.hasRemaining()) {
-            flushed += direct.write(data, flushed);
+            flushed += direct.channel().write(data, flushed);
         }
         data.limit(end);
         while (data.hasRemaining()) {
@@ -86,13 +71,13 @@ final class DirectAppend implements Closeable {
     private void writeDirect() throws IOException {
         buf.flip();
         while (buf.hasRemaining()) {
-            flushed += direct.write(buf, flushed);
+            flushed += direct.channel().write(buf, flushed);
         }
         buf.clear();
     }
 
     @Override
     public void close() throws IOException {
-        direct.close();
+        direct.channel().close();
     }
 }

@@ -9,6 +9,7 @@ import dev.ferry.format.convert.Sink;
 import dev.ferry.format.convert.TargetFormat;
 import dev.ferry.format.convert.VirtualDisk;
 import dev.ferry.format.detect.Inspector;
+import dev.ferry.format.io.Failures;
 import dev.ferry.format.io.FileReadSource;
 import dev.ferry.format.io.ReadSource;
 import dev.ferry.server.images.Checksums;
@@ -572,15 +573,8 @@ public final class ImportJob implements Job {
         try {
             return conversion.get();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            } else if (cause instanceof RuntimeException r) {
-                throw r;
-            } else if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause);
+            Failures.rethrow(e.getCause());
+            throw new IOException(e);
         } finally {
             if (!conversion.isDone() || Thread.currentThread().isInterrupted()) {
                 download.abort();
@@ -631,14 +625,7 @@ public final class ImportJob implements Job {
                 return copy(true);
             }
             thread.join();
-            Throwable t = failure;
-            if (t instanceof IOException e) {
-                throw e;
-            } else if (t instanceof RuntimeException e) {
-                throw e;
-            } else if (t instanceof Error e) {
-                throw e;
-            }
+            Failures.rethrow(failure);
             return result;
         }
 

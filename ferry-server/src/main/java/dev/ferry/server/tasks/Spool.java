@@ -63,15 +63,7 @@ final class Spool implements Closeable {
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
-        DirectAppend direct = null;
-        if (keep) {
-            try {
-                direct = DirectAppend.open(file, channel);
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
-        }
+        DirectAppend direct = keep ? DirectAppend.open(file, channel) : null;
         return new Spool(channel, expected, direct, keep && direct == null);
     }
 
