@@ -155,19 +155,19 @@ public final class ImageRepository {
      * so a scan of the importing images is acceptable.
      */
     public Optional<Image> findImportLockedBy(String lockName, String taskId) {
-        UUID.fromString(taskId); // refuses anything but a UUID
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM images WHERE status = 'importing' "
-                        + "AND properties LIKE :pattern")
-                .bind("pattern", "%" + json.writeValueAsString(Map.of(lockName, taskId)).replace("{", "").replace("}", "") + "%")
-                .map((rs, ctx) -> map(rs, tagsOf(h, rs.getString("id"))))
-                .findFirst());
+        return findLockedBy("importing", lockName, taskId);
     }
 
     /** As {@link #findImportLockedBy}, for the active image a copy-image task holds. */
     public Optional<Image> findCopyLockedBy(String lockName, String taskId) {
+        return findLockedBy("active", lockName, taskId);
+    }
+
+    private Optional<Image> findLockedBy(String status, String lockName, String taskId) {
         UUID.fromString(taskId); // refuses anything but a UUID
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM images WHERE status = 'active' "
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM images WHERE status = :status "
                         + "AND properties LIKE :pattern")
+                .bind("status", status)
                 .bind("pattern", "%" + json.writeValueAsString(Map.of(lockName, taskId)).replace("{", "").replace("}", "") + "%")
                 .map((rs, ctx) -> map(rs, tagsOf(h, rs.getString("id"))))
                 .findFirst());
