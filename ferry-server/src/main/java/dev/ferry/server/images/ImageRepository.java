@@ -150,8 +150,7 @@ public final class ImageRepository {
     }
 
     /**
-     * The importing image whose import lock property {@code lockName} holds {@code taskId} (a task
-     * id is a UUID: nothing in it is special to LIKE). Rare (a task abandoned after its attempts),
+     * The importing image whose import lock property {@code lockName} holds {@code taskId}. Rare (a task abandoned after its attempts),
      * so a scan of the importing images is acceptable.
      */
     public Optional<Image> findImportLockedBy(String lockName, String taskId) {
@@ -166,11 +165,22 @@ public final class ImageRepository {
     private Optional<Image> findLockedBy(String status, String lockName, String taskId) {
         UUID.fromString(taskId); // refuses anything but a UUID
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM images WHERE status = :status "
-                        + "AND properties LIKE :pattern")
+                        + "AND properties LIKE :pattern ESCAPE '!'")
                 .bind("status", status)
-                .bind("pattern", "%" + json.writeValueAsString(Map.of(lockName, taskId)).replace("{", "").replace("}", "") + "%")
+                .bind("pattern", propertyPattern(lockName, taskId))
                 .map((rs, ctx) -> map(rs, tagsOf(h, rs.getString("id"))))
                 .findFirst());
+    }
+
+    /**
+     * A LIKE pattern (escape character {@code !}: Jdbi's SQL lexer reads a backslash before a quote
+     * as escaping the quote) matching the properties column of an image whose property {@code key}
+     * is exactly {@code value}. The column is this mapper's JSON of a flat map of strings, so the
+     * pair written the same way is found in it exactly (a quote inside a key or value is escaped in
+     * that text: the pattern cannot match across pairs or inside a value).
+     */
+    private String propertyPattern(String key, String value) {
+        return "%" + likeEscaped(json.writeValueAsString(key) + ":" + json.writeValueAsString(value)) + "%";
     }
 
     /** {@code s} with LIKE's wildcards and its escape character escaped (escape character: {@code !}). */
@@ -279,13 +289,23 @@ public final class ImageRepository {
     /** What {@link #removeLocation} did. */
     public enum LocationRemoval { REMOVED, NO_IMAGE, NOT_ACTIVE, ONLY_LOCATION, NOT_IN_STORE }
 
-    /** Deletes the image with its tags and members; false if it was gone already. */
-    public boolean delete(UUID id) {
+    /**
+     * Deletes the image with its locations, tags and members; returns the locations it had (whose
+     * data the caller removes), or empty if it was gone already. The image row is locked first, so
+     * a location recorded concurrently (a copy-image commit) is either among those returned or
+     * waits and finds the image gone: no blob is left unrecorded.
+     */
+    public Optional<List<ImageLocation>> delete(UUID id) {
         return jdbi.inTransaction(h -> {
+            if (findForUpdate(h, id).isEmpty()) {
+                return Optional.empty();
+            }
+            List<ImageLocation> locations = locations(h, id);
             h.createUpdate("DELETE FROM image_locations WHERE image_id = :id").bind("id", id.toString()).execute();
             h.createUpdate("DELETE FROM image_tags WHERE image_id = :id").bind("id", id.toString()).execute();
             h.createUpdate("DELETE FROM image_members WHERE image_id = :id").bind("id", id.toString()).execute();
-            return h.createUpdate("DELETE FROM images WHERE id = :id").bind("id", id.toString()).execute() > 0;
+            h.createUpdate("DELETE FROM images WHERE id = :id").bind("id", id.toString()).execute();
+            return Optional.of(locations);
         });
     }
 
@@ -337,13 +357,8 @@ public final class ImageRepository {
         }
         int p = 0;
         for (Map.Entry<String, String> f : q.properties().entrySet()) {
-            // The properties column is this mapper's JSON of a flat map of strings: the pair, written
-            // the same way, is found in it exactly (a quote inside a key or value is escaped, so the
-            // pattern cannot match across pairs or inside a value); LIKE's own wildcards are escaped.
-            String pair = json.writeValueAsString(f.getKey()) + ":" + json.writeValueAsString(f.getValue());
-            // '!' escapes: Jdbi's SQL lexer reads a backslash before a quote as escaping the quote
             sql.append(" AND properties LIKE :prop_").append(p).append(" ESCAPE '!'");
-            binds.put("prop_" + p, "%" + likeEscaped(pair) + "%");
+            binds.put("prop_" + p, propertyPattern(f.getKey(), f.getValue()));
             p++;
         }
         for (int i = 0; i < q.times().size(); i++) {

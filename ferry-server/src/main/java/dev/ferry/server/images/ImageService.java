@@ -338,9 +338,9 @@ public final class ImageService {
         if (i.isProtected()) {
             throw ImageRequestException.forbidden("Image " + id + " is protected and cannot be deleted.");
         }
-        List<ImageLocation> locations = repository.locations(i.id());
-        if (repository.delete(i.id())) {
-            for (ImageLocation l : locations) {
+        Optional<List<ImageLocation>> deleted = repository.delete(i.id());
+        if (deleted.isPresent()) {
+            for (ImageLocation l : deleted.get()) {
                 deleteData(l);
             }
             if (!i.status().equals(ImageStatus.ACTIVE) && !i.status().equals(ImageStatus.DEACTIVATED)) {
