@@ -290,10 +290,9 @@ public final class ImportJob implements Job {
                 } else {
                     try (FileReadSource src = FileReadSource.open(staged);
                          VirtualDisk disk = Converter.open(src, inspection);
-                         InOrderDigest inOrder = new InOrderDigest()) {
-                        virtualSize = convert(disk, conversion.get(), converted, context,
-                                conversion.get() == TargetFormat.RAW ? inOrder : null);
-                        sums = inOrder.result();
+                         InOrderDigest inOrder = InOrderDigest.forTarget(conversion.get())) {
+                        virtualSize = convert(disk, conversion.get(), converted, context, inOrder);
+                        sums = inOrder == null ? null : inOrder.result();
                     }
                 }
                 Files.deleteIfExists(staged);
@@ -305,7 +304,7 @@ public final class ImportJob implements Job {
             }
             long t3 = System.nanoTime();
             checkAlive(context);
-            StoreOutcome outcome = storeAll(task, plan, targets, key, toStore, sums.size());
+            StoreOutcome outcome = storeAll(task, context, plan, targets, key, toStore, sums.size());
             long t4 = System.nanoTime();
             boolean overlapped = spec != null && conversion.isPresent() && spec.target() == conversion.get();
             LOG.info("import {}: download{} {} ms{} (stored {} bytes), inspect{} {} ms, digest of output {} ms, store {} ms",
@@ -349,14 +348,15 @@ public final class ImportJob implements Job {
      * fails, or one does when all must, the failure ends the import (the caller removes the
      * blobs of the others).
      */
-    private StoreOutcome storeAll(Task task, Plan plan, List<String> targets, String key, Path file, long size)
-            throws IOException {
+    private StoreOutcome storeAll(Task task, JobContext context, Plan plan, List<String> targets, String key,
+                                  Path file, long size) throws IOException {
         boolean allMustSucceed = plan.allStoresMustSucceed();
         List<String> stored = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         IOException first = null;
         for (int i = 0; i < targets.size(); i++) {
             String id = targets.get(i);
+            checkAlive(context);
             try {
                 BlobStore store = stores.find(id).orElseThrow(() -> new IOException(
                         "store " + id + " is not enabled on this node")).store();
@@ -376,6 +376,9 @@ public final class ImportJob implements Job {
             } catch (InterruptedIOException e) {
                 throw e;
             } catch (IOException e) {
+                // an interrupted store (ClosedByInterruptException) is the job stopping, not a failed store:
+                // a stale attempt must not report on the image its successor now owns
+                checkAlive(context);
                 plan.target().storeFinished(task, id, false);
                 if (allMustSucceed || targets.size() == 1) {
                     throw stores.multistore() ? new IOException("store " + id + ": " + e.getMessage(), e) : e;
@@ -432,16 +435,15 @@ public final class ImportJob implements Job {
             // timeout; when the lease is lost or the worker stops, the source is aborted instead.
             Stopper stopper = new Stopper(context, Thread.currentThread(), src);
             try (stopper; VirtualDisk disk = Converter.open(src, inspection);
-                 InOrderDigest inOrder = new InOrderDigest()) {
+                 InOrderDigest inOrder = InOrderDigest.forTarget(conversion.get())) {
                 // The converter re-read the headers: a source that answers differently now is not
                 // the one inspected (the size bounds the output, as the inspection's did).
                 if (inspection.virtualSize() >= 0 && disk.size() != inspection.virtualSize()) {
                     throw new SourceException("the source changed while being read: its virtual size is now "
                             + disk.size() + " bytes, the inspection read " + inspection.virtualSize());
                 }
-                virtualSize = convert(disk, conversion.get(), converted, context,
-                        conversion.get() == TargetFormat.RAW ? inOrder : null);
-                sums = inOrder.result();
+                virtualSize = convert(disk, conversion.get(), converted, context, inOrder);
+                sums = inOrder == null ? null : inOrder.result();
             } catch (IOException | RuntimeException e) {
                 if (stopper.fired()) {
                     throw new InterruptedIOException("task lease lost or worker stopping");
@@ -454,7 +456,7 @@ public final class ImportJob implements Job {
             }
             long t3 = System.nanoTime();
             checkAlive(context);
-            StoreOutcome outcome = storeAll(task, plan, targets, key, converted, sums.size());
+            StoreOutcome outcome = storeAll(task, context, plan, targets, key, converted, sums.size());
             long t4 = System.nanoTime();
             LOG.info("import {}: ranged source of {} bytes ({} blocks fetched, no staging copy), inspect {} ms, "
                             + "convert to {} {} ms (stored {} bytes), digest of output {} ms, store {} ms",
@@ -556,10 +558,9 @@ public final class ImportJob implements Job {
                 if (target.isEmpty() || disk.size() > policy.maxOutputBytes()) {
                     return null;
                 }
-                try (InOrderDigest inOrder = new InOrderDigest()) {
-                    long virtualSize = convert(disk, target.get(), out, context,
-                            target.get() == TargetFormat.RAW ? inOrder : null);
-                    return new Speculation(target.get(), virtualSize, inOrder.result());
+                try (InOrderDigest inOrder = InOrderDigest.forTarget(target.get())) {
+                    long virtualSize = convert(disk, target.get(), out, context, inOrder);
+                    return new Speculation(target.get(), virtualSize, inOrder == null ? null : inOrder.result());
                 }
             } catch (InterruptedIOException | StoppedException | LeaseLostException e) {
                 throw e;
@@ -569,8 +570,8 @@ public final class ImportJob implements Job {
             }
         });
         Thread converter = Thread.ofPlatform().name("ferry-import-convert").daemon(true).start(conversion);
-        download.start();
         try {
+            download.start();
             return conversion.get();
         } catch (ExecutionException e) {
             Failures.rethrow(e.getCause());

@@ -1,6 +1,7 @@
 package dev.ferry.server.tasks;
 
 import dev.ferry.format.convert.DiskWriter;
+import dev.ferry.format.convert.TargetFormat;
 import dev.ferry.server.images.Checksums;
 import dev.ferry.server.images.DigestPair;
 import java.io.IOException;
@@ -22,6 +23,15 @@ final class InOrderDigest implements AutoCloseable {
     private long position;
     private boolean broken;
     private Checksums result;
+
+    /**
+     * An in-order digest for a conversion to {@code target}, or null when its output cannot be
+     * digested as written (only a raw output is the written pieces with zeros in the gaps): a
+     * {@link DigestPair} holds 4 MiB and two threads, not to be made for nothing.
+     */
+    static InOrderDigest forTarget(TargetFormat target) {
+        return target == TargetFormat.RAW ? new InOrderDigest() : null;
+    }
 
     DiskWriter wrap(DiskWriter inner) {
         Objects.requireNonNull(inner, "inner");

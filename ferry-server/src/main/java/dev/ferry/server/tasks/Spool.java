@@ -75,6 +75,9 @@ final class Spool implements Closeable {
     /** Appends {@code b[off..off+len)} at the end of the file and wakes the readers. */
     void append(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        if (cancelled) {
+            throw new InterruptedIOException("the import is stopping"); // the download ends with the job
+        }
         long at = written;
         if (direct != null) {
             direct.append(b, off, len);
@@ -137,11 +140,6 @@ final class Spool implements Closeable {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Forces the appended bytes to the device (an fsync of the data). */
-    void force() throws IOException {
-        channel.force(false);
     }
 
     /**
