@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
@@ -124,10 +123,14 @@ public final class Sink implements Closeable {
      * buffers for heap-array writes, allocated when first needed.
      */
     public static Sink async(FileChannel channel, int threads, int buffers) {
+        checkThreads(threads, buffers);
+        return new Sink(channel, null, threads, buffers);
+    }
+
+    private static void checkThreads(int threads, int buffers) {
         if (threads < 1 || buffers < threads) {
             throw new IllegalArgumentException("threads " + threads + ", buffers " + buffers);
         }
-        return new Sink(channel, null, threads, buffers);
     }
 
     /**
@@ -135,13 +138,10 @@ public final class Sink implements Closeable {
      * channel on {@code file} (the file {@code channel} is open on). Where the file system refuses
      * {@code O_DIRECT} (tmpfs) or its block size is unusual, this is {@link #async}.
      */
-    public static Sink asyncDirect(FileChannel channel, Path file, int threads, int buffers) throws IOException {
-        if (threads < 1 || buffers < threads) {
-            throw new IllegalArgumentException("threads " + threads + ", buffers " + buffers);
-        }
-        Optional<DirectWrites.Channel> direct = DirectWrites.open(file);
-        return direct.isEmpty() ? async(channel, threads, buffers)
-                : new Sink(channel, direct.get(), threads, buffers);
+    public static Sink asyncDirect(FileChannel channel, Path file, int threads, int buffers) {
+        checkThreads(threads, buffers);
+        return DirectWrites.open(file).map(direct -> new Sink(channel, direct, threads, buffers))
+                .orElseGet(() -> new Sink(channel, null, threads, buffers));
     }
 
     /** Whether aligned whole blocks bypass the page cache ({@link #asyncDirect} got {@code O_DIRECT}). */

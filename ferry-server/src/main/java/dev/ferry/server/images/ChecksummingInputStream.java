@@ -6,8 +6,8 @@ import java.io.OutputStream;
 import java.util.Objects;
 
 /**
- * Passes a stream through unchanged while computing its MD5 and SHA-512, each on its own virtual
- * thread ({@link DigestPair}), so that hashing costs the slower of the two digests rather than
+ * Passes a stream through unchanged while computing its MD5 and SHA-512, each on its own
+ * platform thread ({@link DigestPair}), so that hashing costs the slower of the two digests rather than
  * their sum and runs in parallel with whoever reads (usually a store writing to disk or the
  * network). Memory is bounded: a reader faster than the digests waits for them.
  *

@@ -3,9 +3,9 @@ package dev.ferry.server.images;
 import dev.ferry.server.stores.Stores;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,27 +26,33 @@ public final class ImageData {
     public record Opened(String storeId, InputStream data) {
     }
 
-    /** {@code locations} in reading order; locations in stores that are not enabled are left out. */
-    public static List<ImageLocation> readOrder(Stores stores, List<ImageLocation> locations) {
+    /** A location and the enabled store it is read from. */
+    private record Resolved(ImageLocation location, Stores.Entry store) {
+    }
+
+    /**
+     * The locations in reading order: the default store first, then configuration order; locations
+     * in stores that are not enabled are left out.
+     */
+    private static List<Resolved> resolved(Stores stores, List<ImageLocation> locations) {
         List<String> order = stores.ids();
         order.remove(stores.defaultId());
         order.addFirst(stores.defaultId());
-        return locations.stream().filter(l -> stores.resolve(l.storeId()).isPresent())
-                .sorted(Comparator.comparingInt(l -> order.indexOf(stores.resolve(l.storeId()).orElseThrow())))
-                .toList();
+        List<Resolved> out = new ArrayList<>();
+        for (ImageLocation l : locations) {
+            stores.resolve(l.storeId()).flatMap(stores::find).ifPresent(e -> out.add(new Resolved(l, e)));
+        }
+        out.sort(Comparator.comparingInt(r -> order.indexOf(r.store().id())));
+        return out;
     }
 
     /** Opens the first location that opens; the first failure if none does. */
     public static Opened openFirst(Stores stores, UUID imageId, List<ImageLocation> locations) throws IOException {
         IOException failure = null;
-        for (ImageLocation l : readOrder(stores, locations)) {
-            String storeId = stores.resolve(l.storeId()).orElseThrow();
-            Optional<Stores.Entry> entry = stores.find(storeId);
-            if (entry.isEmpty()) {
-                continue;
-            }
+        for (Resolved r : resolved(stores, locations)) {
+            String storeId = r.store().id();
             try {
-                return new Opened(storeId, entry.get().store().get(l.key()));
+                return new Opened(storeId, r.store().store().get(r.location().key()));
             } catch (IOException e) {
                 LOG.warn("image {}: store {} could not be read ({}); trying its next location", imageId, storeId,
                         e.toString());

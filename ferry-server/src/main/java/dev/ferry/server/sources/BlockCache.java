@@ -162,8 +162,10 @@ public final class BlockCache implements ReadSource {
 
     /**
      * Closes the source under the cache without waiting for a read in progress (which holds the
-     * cache): a ranged source aborts its requests, so a reader blocked on a silent server returns
-     * at once with an exception. For a job that must stop now (lease lost, shutdown).
+     * cache): an {@link HttpRangeSource} aborts its requests, so a reader blocked on a silent server
+     * returns at once with an exception; the Swift and S3 ranged sources close nothing, and a read
+     * blocked there ends at the client's read timeout. For a job that must stop now (lease lost,
+     * shutdown).
      */
     public void abort() throws IOException {
         inner.close();

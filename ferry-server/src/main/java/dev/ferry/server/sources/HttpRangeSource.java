@@ -173,7 +173,7 @@ public final class HttpRangeSource implements ReadSource {
         int status = ex.status();
         String asked = "bytes=" + start + "-" + end;
         if (status == 412) {
-            throw changed("HTTP 412 (Precondition Failed) to " + asked + " with " + (etag != null
+            throw changed("HTTP 412 (Precondition Failed) to " + asked + " with " + (etag != null && !etag.startsWith("W/")
                     ? "If-Match: " + etag : "If-Unmodified-Since: " + lastModified));
         }
         checkValidators(ex, asked);

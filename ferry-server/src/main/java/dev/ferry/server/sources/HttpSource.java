@@ -151,7 +151,7 @@ public final class HttpSource implements Closeable {
 
     /**
      * Opens {@code url} for positioned reads when its server does ranges: a first GET asks for the
-     * first block ({@code Range: bytes=0-…}); a 206 with a valid {@code Content-Range} makes an
+     * first byte ({@code Range: bytes=0-0}); a 206 with a valid {@code Content-Range} makes an
      * {@link HttpRangeSource} (whose reads all go through this client and guard), anything else
      * (a 200: ranges ignored, a 416: empty) means no ranges and gives {@link Optional#empty()}.
      *
