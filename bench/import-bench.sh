@@ -12,7 +12,7 @@
 # each after `sync`. Prints the runs and medians, and for reference the time of sha512sum (the
 # slower of the two digests Ferry computes) over the stored bytes of each case, and of one JDK
 # MessageDigest pass (bench/DigestPass.java: SHA-512 and MD5, best of 3, JIT warmed up).
-# Next to each wall time: the CPU time (user+sys) the Ferry process spent on that import, which
+# Next to each wall time: the CPU time (user+sys; the median system time in brackets) the Ferry process spent on that import, which
 # says more than the wall time on a loaded machine; `uptime` is printed before and after.
 # FERRY_JAR=path/to/ferry.jar runs that jar instead of ./ferry (to compare two builds).
 # FORMAT=vhd imports a dynamic VHD instead of the qcow2 (kept as vhd, or converted to raw).
@@ -68,14 +68,14 @@ echo "server: $base (pid $server_pid)"
 
 
 ticks=$(getconf CLK_TCK)
-cpu_ticks() {  # PID -> utime + stime of the process, in clock ticks
-  awk '{ print $14 + $15 }' "/proc/$1/stat"
+cpu_ticks() {  # PID -> "utime stime" of the process, in clock ticks
+  awk '{ print $14, $15 }' "/proc/$1/stat"
 }
 
-time_import() {  # DISK_FORMAT NAME -> "seconds cpu-seconds"
-  local body id st t0 t1 c0 c1
+time_import() {  # DISK_FORMAT NAME -> "seconds cpu-seconds system-seconds"
+  local body id st t0 t1 u0 s0 u1 s1
   body="{\"type\": \"import\", \"input\": {\"import_from\": \"http://127.0.0.1:$source_port/big1g.qcow2\", \"import_from_format\": \"$FORMAT\", \"image_properties\": {\"name\": \"$2\", \"disk_format\": \"$1\", \"container_format\": \"bare\"}}}"
-  c0=$(cpu_ticks "$server_pid")
+  read -r u0 s0 <<< "$(cpu_ticks "$server_pid")"
   t0=$(now)
   # Parsed with bash's own regex, not a python3 per poll: the polling loop must not take the CPU
   # the import needs (a python3 start is ~40 ms of CPU, twenty times a second).
@@ -90,24 +90,24 @@ time_import() {  # DISK_FORMAT NAME -> "seconds cpu-seconds"
     sleep 0.05
   done
   t1=$(now)
-  c1=$(cpu_ticks "$server_pid")
+  read -r u1 s1 <<< "$(cpu_ticks "$server_pid")"
   [ "$st" = success ] || { echo "bench: task $id ended in $st: $(curl -sf "$base/v2/tasks/$id")" >&2; exit 1; }
-  python3 -c "print(f'{$t1 - $t0:.2f} {($c1 - $c0) / $ticks:.2f}')"
+  python3 -c "print(f'{$t1 - $t0:.2f} {($u1 + $s1 - $u0 - $s0) / $ticks:.2f} {($s1 - $s0) / $ticks:.2f}')"
 }
 
 median() { printf '%s\n' "$@" | sort -n | python3 -c 'import sys; v=[float(x) for x in sys.stdin]; print(f"{sorted(v)[len(v)//2]:.2f}")'; }
 
 # warm-up: one import of each kind, not counted
 time_import "$FORMAT" warm-keep >/dev/null; time_import raw warm-raw >/dev/null
-conv=(); keep=(); conv_cpu=(); keep_cpu=()
+conv=(); keep=(); conv_cpu=(); keep_cpu=(); conv_sys=(); keep_sys=()
 for i in $(seq 1 "$RUNS"); do
   sync; sleep 1
-  read -r wall cpu <<< "$(time_import raw "conv-$i")"; conv+=("$wall"); conv_cpu+=("$cpu")
+  read -r wall cpu sys <<< "$(time_import raw "conv-$i")"; conv+=("$wall"); conv_cpu+=("$cpu"); conv_sys+=("$sys")
   sync; sleep 1
-  read -r wall cpu <<< "$(time_import "$FORMAT" "keep-$i")"; keep+=("$wall"); keep_cpu+=("$cpu")
+  read -r wall cpu sys <<< "$(time_import "$FORMAT" "keep-$i")"; keep+=("$wall"); keep_cpu+=("$cpu"); keep_sys+=("$sys")
 done
-echo "with conversion to raw: ${conv[*]} s; median $(median "${conv[@]}") s (Glance 5.88 s); Ferry CPU ${conv_cpu[*]} s, median $(median "${conv_cpu[@]}") s"
-echo "without conversion:     ${keep[*]} s; median $(median "${keep[@]}") s (Glance 3.92 s); Ferry CPU ${keep_cpu[*]} s, median $(median "${keep_cpu[@]}") s"
+echo "with conversion to raw: ${conv[*]} s; median $(median "${conv[@]}") s (Glance 5.88 s); Ferry CPU ${conv_cpu[*]} s, median $(median "${conv_cpu[@]}") s (system $(median "${conv_sys[@]}") s)"
+echo "without conversion:     ${keep[*]} s; median $(median "${keep[@]}") s (Glance 3.92 s); Ferry CPU ${keep_cpu[*]} s, median $(median "${keep_cpu[@]}") s (system $(median "${keep_sys[@]}") s)"
 
 # reference: SHA-512 over the same bytes (read from the page cache): the qcow2 as stored without
 # conversion, and a 1 GiB raw image as stored with it
