@@ -11,7 +11,8 @@
 # times each with disk_format qcow2 (stored as is) and disk_format raw (converted), alternating,
 # each after `sync`. Prints the runs and medians, and for reference the time of sha512sum (the
 # slower of the two digests Ferry computes) over the stored bytes of each case, and of one JDK
-# MessageDigest pass (bench/DigestPass.java: SHA-512 and MD5, best of 3, JIT warmed up).
+# MessageDigest pass (bench/DigestPass.java: SHA-512 and MD5, best of 3, JIT warmed up) and of
+# `openssl dgst` (one pass each), and the machine's floor for each case (see floor() below).
 # Next to each wall time: the CPU time (user+sys; the median system time in brackets) the Ferry process spent on that import, which
 # says more than the wall time on a loaded machine; `uptime` is printed before and after.
 # FERRY_JAR=path/to/ferry.jar runs that jar instead of ./ferry (to compare two builds).
@@ -28,7 +29,7 @@ RUNS=${RUNS:-3}
 FORMAT=${FORMAT:-qcow2}  # or vhd (a dynamic VHD; the file keeps the name big1g.qcow2)
 case $FORMAT in qcow2) qemu_format=qcow2; qemu_opts="";; vhd) qemu_format=vpc; qemu_opts="subformat=dynamic";;
   *) echo "bench: FORMAT must be qcow2 or vhd" >&2; exit 2;; esac
-for tool in qemu-img curl python3 sha512sum; do
+for tool in qemu-img curl python3 sha512sum openssl; do
   command -v $tool >/dev/null || { echo "bench: $tool is required" >&2; exit 2; }
 done
 
@@ -95,6 +96,9 @@ time_import() {  # DISK_FORMAT NAME -> "seconds cpu-seconds system-seconds"
   python3 -c "print(f'{$t1 - $t0:.2f} {($u1 + $s1 - $u0 - $s0) / $ticks:.2f} {($s1 - $s0) / $ticks:.2f}')"
 }
 
+seconds() {  # COMMAND... -> its wall time in seconds, output discarded
+  local t0 t1; t0=$(now); "$@" > /dev/null; t1=$(now); python3 -c "print(f'{$t1 - $t0:.2f}')"
+}
 median() { printf '%s\n' "$@" | sort -n | python3 -c 'import sys; v=[float(x) for x in sys.stdin]; print(f"{sorted(v)[len(v)//2]:.2f}")'; }
 
 # warm-up: one import of each kind, not counted
@@ -116,7 +120,28 @@ for file in "$work/www/big1g.qcow2" "$raw_blob"; do
   cat "$file" > /dev/null
   t0=$(now); sha512sum "$file" >/dev/null; t1=$(now)
   echo "sha512sum over $(stat -c %s "$file") bytes: $(python3 -c "print(f'{$t1 - $t0:.2f}')") s;" \
-    "JDK SHA-512 $("$java_bin" bench/DigestPass.java "$file" SHA-512) s, MD5 $("$java_bin" bench/DigestPass.java "$file" MD5) s"
+    "JDK SHA-512 $("$java_bin" bench/DigestPass.java "$file" SHA-512) s, MD5 $("$java_bin" bench/DigestPass.java "$file" MD5) s;" \
+    "openssl SHA-512 $(seconds openssl dgst -sha512 "$file") s, MD5 $(seconds openssl dgst -md5 "$file") s"
+done
+
+# The floor of this machine for each case: what any importer must at least do, all at once and with
+# nothing in between: fetch the source from the same server (curl to /dev/null) while OpenSSL's MD5
+# and SHA-512 (the fastest here) each read the stored bytes from the page cache. Real imports cannot
+# start the digests before the bytes arrive, and convert, write and serve the API besides.
+floor() {  # FILE -> seconds for curl + md5 + sha512 at once
+  local t0 t1
+  cat "$1" > /dev/null
+  t0=$(now)
+  curl -sf -o /dev/null "http://127.0.0.1:$source_port/big1g.qcow2" & local c=$!
+  openssl dgst -md5 "$1" > /dev/null & local m=$!
+  openssl dgst -sha512 "$1" > /dev/null
+  wait $m $c
+  t1=$(now)
+  python3 -c "print(f'{$t1 - $t0:.2f}')"
+}
+for file in "$work/www/big1g.qcow2" "$raw_blob"; do
+  runs=(); for i in 1 2 3; do runs+=("$(floor "$file")"); done
+  echo "floor (download + MD5 + SHA-512 at once) over $(stat -c %s "$file") stored bytes: ${runs[*]} s, median $(median "${runs[@]}") s"
 done
 echo "phases, as the server logged them (warm-up first):"
 cat "$work/server.log" "$work/server.out" | grep -oE 'import [0-9a-f-]+: .*' | sed 's/^import [0-9a-f-]*: /  /'

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import dev.ferry.server.images.DigestPair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -54,6 +55,7 @@ public final class ServeCommand implements Verb {
         }
         loaded.warnings().forEach(log::warn);
         log.info("effective config: {}", ConfigLoader.describe(loaded.effective()));
+        log.info("image digests: {}", DigestPair.implementations());
         FerryServer server;
         try {
             server = FerryServer.start(loaded.config(), Clock.systemUTC());

@@ -48,8 +48,21 @@ public final class DigestPair implements AutoCloseable {
         for (int i = 0; i < POOL_SIZE; i++) {
             free.add(new Chunk(new byte[CHUNK_SIZE], true));
         }
-        this.md5 = new Digester("MD5", free);
-        this.sha512 = new Digester("SHA-512", free);
+        this.md5 = new Digester(md5(), free);
+        this.sha512 = new Digester(Sha512.newDigest(), free);
+    }
+
+    /** Which implementations compute the digests, for the server's start-up log. */
+    public static String implementations() {
+        return "MD5 by the JDK, SHA-512 by " + Sha512.implementation();
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5"); // the JDK's intrinsic is as fast as libcrypto's
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is required of every Java platform", e);
+        }
     }
 
     /** Bytes fed so far. */
@@ -195,14 +208,10 @@ public final class DigestPair implements AutoCloseable {
         private final CountDownLatch done = new CountDownLatch(1);
         private volatile String hex;
 
-        Digester(String algorithm, BlockingQueue<Chunk> free) {
-            try {
-                this.digest = MessageDigest.getInstance(algorithm);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(algorithm + " is required of every Java platform", e);
-            }
+        Digester(MessageDigest digest, BlockingQueue<Chunk> free) {
+            this.digest = digest;
             this.free = free;
-            this.thread = Thread.ofPlatform().daemon(true).name("ferry-digest-" + algorithm).start(this);
+            this.thread = Thread.ofPlatform().daemon(true).name("ferry-digest-" + digest.getAlgorithm()).start(this);
         }
 
         @Override

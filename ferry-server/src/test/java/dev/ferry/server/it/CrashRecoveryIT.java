@@ -152,6 +152,10 @@ class CrashRecoveryIT {
         assertThat(img.get("size").asLong()).isEqualTo(IMAGE_SIZE);
         assertThat(img.get("checksum").asString())
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(image)));
+        // the jar runs on Java 22+, where SHA-512 is OpenSSL's (META-INF/versions/22): same digest as the JDK's
+        assertThat(img.get("os_hash_value").asString())
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(image)));
+        assertThat(server.log()).contains("SHA-512 by OpenSSL 3.");
         JsonNode list = server.get("/v2/tasks?limit=100").json().get("tasks");
         assertThat(list).isNotEmpty();
         for (JsonNode t : list) {

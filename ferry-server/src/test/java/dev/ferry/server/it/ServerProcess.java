@@ -123,6 +123,15 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The whole log (stderr, and stdout lines prefixed). */
+    String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     String logTail() {
         try {
             List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
