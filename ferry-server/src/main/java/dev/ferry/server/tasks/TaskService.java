@@ -83,6 +83,10 @@ public final class TaskService {
         String imageId = input != null && input.path(imageField).isString() ? input.get(imageField).asString() : null;
         if (imageId != null && imageId.length() > 36) {
             imageId = null; // Glance's column is 36 wide; a longer value is not an image id
+        } else if (type == TaskType.EXPORT) {
+            // checked as a UUID above; recorded as the image's own id (lowercase), the one form
+            // the race check between exports and GET /v2/images/{id}/tasks compare with
+            imageId = UUID.fromString(imageId).toString();
         }
         Task task = new Task(UUID.randomUUID(), type, TaskStatus.PENDING, who.projectId(),
                 input == null ? null : json.writeValueAsString(input), null, "", now, now,
