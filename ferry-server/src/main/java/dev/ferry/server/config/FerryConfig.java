@@ -274,6 +274,7 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
             Store store = store(new Reader(own), type, "stores.enabled " + id, dataDir.resolve("stores").resolve(id));
             named.add(new NamedStore(id, v.getOrDefault("stores." + id + ".description", ""), store));
         }
+        checkApart(named);
         configured.removeAll(ids);
         if (!configured.isEmpty()) {
             throw new ConfigException("stores." + configured.iterator().next() + ".* configures a store that is not in "
@@ -284,6 +285,88 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
                     + String.join(", ", ids.stream().sorted().toList()) + "), got '" + defaultId + "'");
         }
         return new Stores(named, defaultId);
+    }
+
+    /**
+     * Refuses two named stores of one kind that keep their data in the same place: deleting an
+     * image from one store would delete it from the other (image ids are the keys in every store).
+     * Compared as configured, after the fallback to the shared {@code swift.*}/{@code s3.*} keys:
+     * Swift by auth URL, account and container (a store also owns {@code <container>_segments}),
+     * S3 by endpoint (AWS: any region) and bucket, file stores by directory. Two spellings of one
+     * server (a name and its address) are not recognised.
+     */
+    private static void checkApart(List<NamedStore> named) {
+        for (int i = 0; i < named.size(); i++) {
+            for (int j = i + 1; j < named.size(); j++) {
+                String shared = sharedPlace(named.get(i).store(), named.get(j).store());
+                if (shared != null) {
+                    String a = named.get(i).id();
+                    String b = named.get(j).id();
+                    throw new ConfigException("stores.enabled: stores '" + a + "' and '" + b + "' share " + shared
+                            + ": deleting an image from one would delete it from the other; give each its own "
+                            + switch (named.get(i).store().type()) {
+                                case "swift" -> "stores.<id>.swift.container";
+                                case "s3" -> "stores.<id>.s3.bucket";
+                                default -> "stores.<id>.file.root";
+                            });
+                }
+            }
+        }
+    }
+
+    /** What two stores share, said for the message; null if nothing. */
+    private static String sharedPlace(Store a, Store b) {
+        if (!a.type().equals(b.type())) {
+            return null;
+        }
+        switch (a.type()) {
+            case "swift" -> {
+                if (!sameServer(a.swift().authUrl(), b.swift().authUrl())
+                        || !account(a.swift().user()).equals(account(b.swift().user()))) {
+                    return null;
+                }
+                List<String> mine = List.of(a.swift().container(), a.swift().container() + "_segments");
+                List<String> theirs = List.of(b.swift().container(), b.swift().container() + "_segments");
+                return mine.stream().filter(theirs::contains).findFirst()
+                        .map(c -> "Swift container '" + c + "' at " + a.swift().authUrl() + " (account '"
+                                + account(a.swift().user()) + "')")
+                        .orElse(null);
+            }
+            case "s3" -> {
+                if (!sameServer(a.s3().endpoint(), b.s3().endpoint()) || !a.s3().bucket().equals(b.s3().bucket())) {
+                    return null;
+                }
+                return "S3 bucket '" + a.s3().bucket() + "' at " + (a.s3().endpoint() == null ? "AWS" : a.s3().endpoint());
+            }
+            default -> {
+                Path root = a.fileRoot().toAbsolutePath().normalize();
+                return root.equals(b.fileRoot().toAbsolutePath().normalize()) ? "directory '" + root + "'" : null;
+            }
+        }
+    }
+
+    /** Swift's account of an operator user: {@code account:user} (tempauth) or {@code project:user} (Keystone). */
+    private static String account(String user) {
+        int colon = user.indexOf(':');
+        return colon < 0 ? user : user.substring(0, colon);
+    }
+
+    /** The same URL up to case of scheme and host, an implied port and a trailing slash (null: AWS). */
+    private static boolean sameServer(java.net.URI a, java.net.URI b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return serverKey(a).equals(serverKey(b));
+    }
+
+    private static String serverKey(java.net.URI u) {
+        String scheme = u.getScheme().toLowerCase(java.util.Locale.ROOT);
+        int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : 80;
+        String path = u.getPath() == null ? "" : u.getPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return scheme + "://" + u.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port + path;
     }
 
     /** glance-direct, web-download, and copy-image when there are several stores ({@code stores.enabled}). */

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class ImageService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 40;
     /** Bounds on what a user may attach to one image (Glance's quotas are 128 for each). */
@@ -101,7 +98,7 @@ public final class ImageService {
     }
 
     private Optional<Image> find(Identity who, String id) {
-        if (id == null || !UUID_TEXT.matcher(id).matches()) {
+        if (!UuidText.matches(id)) {
             return Optional.empty();
         }
         return repository.find(UUID.fromString(id)).filter(i -> canSee(who, i));

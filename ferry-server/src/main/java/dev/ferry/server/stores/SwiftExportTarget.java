@@ -50,6 +50,14 @@ public final class SwiftExportTarget {
         return large.segmentBytes();
     }
 
+    /**
+     * Throws {@link IllegalArgumentException} if {@code project} cannot name a Swift account
+     * (see {@link SwiftClient#projectAccount}); every other method would throw it too.
+     */
+    public void checkProject(String project) {
+        account(project);
+    }
+
     private String account(String project) {
         return SwiftClient.projectAccount(resellerPrefix, project);
     }

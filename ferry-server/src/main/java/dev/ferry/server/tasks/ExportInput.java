@@ -1,8 +1,8 @@
 package dev.ferry.server.tasks;
 
+import dev.ferry.server.images.UuidText;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,8 +16,6 @@ final class ExportInput {
     static final String IMAGE_UUID = "image_uuid";
     static final String CONTAINER = "receiving_swift_container";
     static final int MAX_CONTAINER_BYTES = 256;
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
     private ExportInput() {
     }
@@ -36,7 +34,7 @@ final class ExportInput {
             }
         }
         String uuid = string(input, IMAGE_UUID);
-        if (!UUID_TEXT.matcher(uuid).matches()) {
+        if (!UuidText.matches(uuid)) {
             throw new InvalidTaskRequestException("Invalid " + IMAGE_UUID + ": '" + shorten(uuid) + "' is not a UUID.");
         }
         String container = string(input, CONTAINER);

@@ -134,6 +134,12 @@ public final class ExportJob implements Job {
         Path source = null;
         Path converted = null;
         try {
+            swift.checkProject(owner);
+        } catch (IllegalArgumentException e) {
+            // the project id came from authentication; one Swift cannot address fails this task only
+            throw new JobFailedException("Export of image " + in.imageId() + " to " + name + " failed: " + e.getMessage(), e);
+        }
+        try {
             removeEarlierAttempts(task, in);
             if (anEarlierExportIsUnfinished(task, in)) {
                 throw objectExists(name);
@@ -165,12 +171,9 @@ public final class ExportJob implements Job {
             }
             Path upload = local;
             if (inspection.format() != DiskFormat.VHD) {
-                if (inspection.virtualSize() > VhdWriter.MAX_SIZE) {
-                    throw new JobFailedException("Image " + in.imageId() + " cannot be exported: its virtual size "
-                            + inspection.virtualSize() + " is larger than a VHD can hold (" + VhdWriter.MAX_SIZE + " bytes).");
-                }
+                checkVhdSize(in.imageId(), inspection.virtualSize());
                 converted = staging.newFile(task, "export-vhd");
-                convert(local, inspection, converted, context);
+                convert(in.imageId(), local, inspection, converted, context);
                 upload = converted;
             }
             checkAlive(context);
@@ -197,8 +200,7 @@ public final class ExportJob implements Job {
             throw new JobFailedException("Image " + in.imageId() + " cannot be exported: " + e.finding(), e);
         } catch (InterruptedIOException | StoppedException e) {
             throw new InterruptedException("interrupted while exporting");
-        } catch (IOException | IllegalArgumentException e) {
-            // IllegalArgumentException: a project id Swift cannot address, a size no VHD can hold
+        } catch (IOException e) {
             throw new JobFailedException("Export of image " + in.imageId() + " to " + name + " failed: " + e.getMessage(), e);
         } finally {
             release(source);
@@ -309,19 +311,30 @@ public final class ExportJob implements Job {
         }
     }
 
+    /** A virtual size larger than a VHD can hold is the image's, not Ferry's, problem: the task fails. */
+    private static void checkVhdSize(UUID image, long virtualSize) throws JobFailedException {
+        if (virtualSize > VhdWriter.MAX_SIZE) {
+            throw new JobFailedException("Image " + image + " cannot be exported: its virtual size "
+                    + virtualSize + " is larger than a VHD can hold (" + VhdWriter.MAX_SIZE + " bytes).");
+        }
+    }
+
     /** Converts to a dynamic VHD (the format Rackspace imports and qemu-img writes by default). */
-    private static void convert(Path in, Inspection inspection, Path out, JobContext context) throws IOException {
+    private static void convert(UUID image, Path in, Inspection inspection, Path out, JobContext context)
+            throws IOException, JobFailedException {
         try (FileReadSource src = FileReadSource.open(in);
-             VirtualDisk disk = Converter.open(src, inspection);
-             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                     StandardOpenOption.WRITE, StandardOpenOption.READ);
-             Sink sink = Sink.async(ch, Converter.WRITE_THREADS, Converter.WRITE_BUFFERS);
-             DiskWriter w = Converter.writer(TargetFormat.VHD_DYNAMIC, disk.size(), sink)) {
-            Converter.copy(disk, w, sink, (done, total) -> {
-                checkAlive(context);
-                context.progress(done, total);
-            });
-            sink.drain();
+             VirtualDisk disk = Converter.open(src, inspection)) {
+            checkVhdSize(image, disk.size()); // the reader's size, which the writer is given
+            try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                         StandardOpenOption.WRITE, StandardOpenOption.READ);
+                 Sink sink = Sink.async(ch, Converter.WRITE_THREADS, Converter.WRITE_BUFFERS);
+                 DiskWriter w = Converter.writer(TargetFormat.VHD_DYNAMIC, disk.size(), sink)) {
+                Converter.copy(disk, w, sink, (done, total) -> {
+                    checkAlive(context);
+                    context.progress(done, total);
+                });
+                sink.drain();
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import dev.ferry.server.images.Image;
 import dev.ferry.server.images.ImageRepository;
 import dev.ferry.server.images.ImageService;
 import dev.ferry.server.images.ImageStatus;
+import dev.ferry.server.images.UuidText;
 import dev.ferry.server.sources.OpenedStream;
 import dev.ferry.server.stores.BlobStore;
 import dev.ferry.server.stores.NoSuchBlobException;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +55,6 @@ final class ImageImport {
     /** Stores that failed (multistore; "" without, as Glance). */
     static final String FAILED = "os_glance_failed_import";
 
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
     private final Stores stores;
     /** The default store: staged data. */
@@ -85,7 +83,7 @@ final class ImageImport {
             throw new JobFailedException("Input to api_image_import task is empty.");
         }
         String imageId = input.path("image_id").isString() ? input.get("image_id").asString() : "";
-        if (!UUID_TEXT.matcher(imageId).matches()) {
+        if (!UuidText.matches(imageId)) {
             throw new JobFailedException("Input to api_image_import task has no valid 'image_id'.");
         }
         UUID id = UUID.fromString(imageId);
@@ -155,7 +153,7 @@ final class ImageImport {
     /** The task failed (recorded): free its image if it still holds it. */
     void failed(Task task) {
         String imageId = task.imageId();
-        if (imageId == null || !UUID_TEXT.matcher(imageId).matches()) {
+        if (!UuidText.matches(imageId)) {
             return;
         }
         try {

@@ -3,6 +3,7 @@ package dev.ferry.server.tasks;
 import dev.ferry.server.config.FerryConfig;
 import dev.ferry.server.identity.AccessDeniedException;
 import dev.ferry.server.identity.Identity;
+import dev.ferry.server.images.UuidText;
 import dev.ferry.server.policy.Policy;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,8 +23,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class TaskService {
 
     static final String ACCESS_DENIED = "You are not authorized to complete tasks_api_access action.";
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     /** Rackspace's import_from: {@code container/object} in the caller's object store. */
     private static final Pattern CONTAINER_OBJECT = Pattern.compile("^[^/:?#]{1,256}/[^?#]{1,1024}$");
 
@@ -83,6 +82,10 @@ public final class TaskService {
         String imageId = input != null && input.path(imageField).isString() ? input.get(imageField).asString() : null;
         if (imageId != null && imageId.length() > 36) {
             imageId = null; // Glance's column is 36 wide; a longer value is not an image id
+        } else if (type == TaskType.EXPORT) {
+            // checked as a UUID above; recorded as the image's own id (lowercase), the one form
+            // the race check between exports and GET /v2/images/{id}/tasks compare with
+            imageId = UUID.fromString(imageId).toString();
         }
         Task task = new Task(UUID.randomUUID(), type, TaskStatus.PENDING, who.projectId(),
                 input == null ? null : json.writeValueAsString(input), null, "", now, now,
@@ -123,7 +126,7 @@ public final class TaskService {
     }
 
     private Optional<Task> find(Identity who, String id) {
-        if (id == null || !UUID_TEXT.matcher(id).matches()) {
+        if (!UuidText.matches(id)) {
             return Optional.empty();
         }
         return repository.find(UUID.fromString(id)).filter(t -> seesAll(who) || t.owner().equals(who.projectId()));
@@ -135,7 +138,7 @@ public final class TaskService {
         policy.enforce("get_tasks", who);
         Task marker = null;
         if (r.marker() != null) {
-            if (!UUID_TEXT.matcher(r.marker()).matches()) {
+            if (!UuidText.matches(r.marker())) {
                 throw new InvalidTaskRequestException("Invalid marker format");
             }
             marker = find(who, r.marker()).orElseThrow(() -> new InvalidTaskRequestException(

@@ -225,4 +225,64 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> withStores(Map.of("stores.fast.file.rot", "/x")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("unknown config key 'stores.fast.file.rot'");
     }
+    // --- named stores never share their data (deleting from one would delete the other's)
+
+    private static Map<String, String> swiftStores(String... kv) {
+        Map<String, String> m = settings("stores.enabled", "a:swift, b:swift", "stores.default", "a",
+                "swift.auth_url", "http://127.0.0.1:18181/auth/v1.0", "swift.user", "test:tester", "swift.key", "testing");
+        m.putAll(settings(kv));
+        return m;
+    }
+
+    private static Map<String, String> s3Stores(String... kv) {
+        Map<String, String> m = settings("stores.enabled", "a:s3, b:s3", "stores.default", "a",
+                "s3.endpoint", "http://127.0.0.1:18181", "s3.access_key", "k", "s3.secret_key", "s");
+        m.putAll(settings(kv));
+        return m;
+    }
+
+    @Test
+    void twoStoresOfOneKindMayNotShareABucketOrContainer() {
+        Map<Map<String, String>, String> bad = new java.util.LinkedHashMap<>();
+        // both fall back to the shared swift.container
+        bad.put(swiftStores(), "stores 'a' and 'b' share Swift container 'ferry-images'");
+        // one names the shared container, the other falls back to it
+        bad.put(swiftStores("swift.container", "imgs", "stores.a.swift.container", "imgs"),
+                "stores 'a' and 'b' share Swift container 'imgs'");
+        // the same account through another user, another spelling of the auth URL
+        bad.put(swiftStores("stores.a.swift.container", "x", "stores.b.swift.container", "x",
+                "stores.b.swift.user", "test:other", "stores.b.swift.key", "k2",
+                "stores.b.swift.auth_url", "http://127.0.0.1:18181/auth/v1.0/"),
+                "stores 'a' and 'b' share Swift container 'x'");
+        // one store's segment container is the other's container
+        bad.put(swiftStores("stores.a.swift.container", "imgs", "stores.b.swift.container", "imgs_segments"),
+                "stores 'a' and 'b' share Swift container 'imgs_segments'");
+        bad.put(s3Stores("s3.bucket", "images"), "stores 'a' and 'b' share S3 bucket 'images'");
+        bad.put(s3Stores("s3.bucket", "images", "stores.b.s3.bucket", "images", "stores.b.s3.access_key", "k2"),
+                "stores 'a' and 'b' share S3 bucket 'images'");
+        bad.put(s3Stores("s3.endpoint", "", "s3.bucket", "images", "stores.b.s3.region", "eu-west-1"),
+                "stores 'a' and 'b' share S3 bucket 'images'"); // AWS: bucket names are global
+        bad.put(settings("stores.enabled", "a:file, b:file", "stores.default", "a",
+                "stores.a.file.root", "/srv/images", "stores.b.file.root", "/srv/x/../images/"),
+                "stores 'a' and 'b' share directory '/srv/images'");
+        bad.forEach((settings, message) -> assertThatThrownBy(() -> withStores(settings))
+                .as(settings.toString()).isInstanceOf(ConfigException.class).hasMessageContaining(message));
+        assertThatThrownBy(() -> withStores(swiftStores())).hasMessageContaining("at http://127.0.0.1:18181/auth/v1.0")
+                .hasMessageContaining("stores.<id>.swift.container");
+
+        // apart: own containers, other accounts, other endpoints, own buckets
+        assertThat(withStores(swiftStores("stores.b.swift.container", "other")).stores().enabled()).hasSize(2);
+        assertThat(withStores(swiftStores("stores.b.swift.user", "other:tester")).stores().enabled()).hasSize(2);
+        assertThat(withStores(swiftStores("stores.b.swift.auth_url", "http://10.0.0.2:8080/auth/v1.0"))
+                .stores().enabled()).hasSize(2);
+        assertThat(withStores(s3Stores("stores.a.s3.bucket", "one", "stores.b.s3.bucket", "two")).stores().enabled())
+                .hasSize(2);
+        assertThat(withStores(s3Stores("s3.bucket", "images", "stores.b.s3.endpoint", "http://10.0.0.2:9000"))
+                .stores().enabled()).hasSize(2);
+        // a Swift store and an S3 store are different kinds (an s3api bucket cannot be told apart by its URL)
+        assertThat(withStores(settings("stores.enabled", "a:swift, b:s3", "stores.default", "a",
+                "swift.auth_url", "http://127.0.0.1:18181/auth/v1.0", "swift.user", "test:tester", "swift.key", "t",
+                "s3.endpoint", "http://127.0.0.1:18181", "s3.access_key", "k", "s3.secret_key", "s",
+                "s3.bucket", "ferry-images")).stores().enabled()).hasSize(2);
+    }
 }

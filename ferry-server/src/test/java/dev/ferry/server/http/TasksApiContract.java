@@ -292,6 +292,24 @@ abstract class TasksApiContract {
     }
 
     @Test
+    void anExportOfAnUppercaseImageIdIsRecordedUnderTheImagesOwnId() {
+        String p = project();
+        String uuid = UUID.randomUUID().toString();
+        String upper = uuid.toUpperCase(java.util.Locale.ROOT);
+        Reply ok = create(p, "{\"type\": \"export\", \"input\": {\"image_uuid\": \"" + upper
+                + "\", \"receiving_swift_container\": \"exports\"}}");
+        assertThat(ok.status()).isEqualTo(201);
+        // the image's id as Ferry shows it (lowercase) finds the export: the check that orders two
+        // exports of one image and GET /v2/images/{id}/tasks read the same column
+        JsonNode found = server.get("/v2/tasks?image_id=" + uuid, as(p, "admin")).json().get("tasks");
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).get("id").asString()).isEqualTo(ok.json().get("id").asString());
+        // the input is kept as it was sent
+        assertThat(server.get("/v2/tasks/" + ok.json().get("id").asString(), as(p, "admin")).json()
+                .get("input").get("image_uuid").asString()).isEqualTo(upper);
+    }
+
+    @Test
     void aTaskWhoseJobCannotRunFailsWithAPreciseMessageAndExpires() {
         String p = project();
         Reply r = create(p, "{\"type\": \"api_image_import\", \"input\": {}}");
