@@ -159,8 +159,8 @@ final class ObjectStorage {
     private static SwiftAuth swiftAuth(FerryConfig.Swift swift, Duration timeout) {
         if (swift.keystone()) {
             int colon = swift.user().indexOf(':');
-            return new KeystoneV3Auth(swift.authUrl(), swift.user().substring(0, colon), swift.user().substring(colon + 1),
-                    swift.key(), swift.endpointInterface(), timeout);
+            return new KeystoneV3Auth(swift.authUrl(), swift.projectDomain(), swift.user().substring(0, colon),
+                    swift.userDomain(), swift.user().substring(colon + 1), swift.key(), swift.endpointInterface(), timeout);
         }
         return new TempAuthV1(swift.authUrl(), swift.user(), swift.key(), timeout);
     }

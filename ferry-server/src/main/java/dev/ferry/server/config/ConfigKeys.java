@@ -55,6 +55,8 @@ public final class ConfigKeys {
         d.put("swift.container", "ferry-images");
         d.put("swift.segment_bytes", "1073741824");
         d.put("swift.interface", "public");
+        d.put("swift.user_domain", "Default");
+        d.put("swift.project_domain", "Default");
         d.put("s3.endpoint", "");
         d.put("s3.region", "");
         d.put("s3.access_key", "");

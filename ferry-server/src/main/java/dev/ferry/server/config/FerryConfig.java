@@ -52,7 +52,7 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
      * picks the catalog's object-store endpoint); any other is auth v1.0.
      */
     public record Swift(java.net.URI authUrl, String user, String key, String resellerPrefix, String container,
-                        long segmentBytes, String endpointInterface) {
+                        long segmentBytes, String endpointInterface, String userDomain, String projectDomain) {
         /** Whether the auth URL names Keystone v3 (its path ends in {@code /v3}) rather than auth v1.0. */
         public boolean keystone() {
             String path = authUrl == null || authUrl.getPath() == null ? "" : authUrl.getPath();
@@ -63,7 +63,7 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
         public String toString() {
             return "Swift[authUrl=" + authUrl + ", user=" + user + ", resellerPrefix=" + resellerPrefix
                     + ", container=" + container + ", segmentBytes=" + segmentBytes
-                    + ", interface=" + endpointInterface + "]";
+                    + ", interface=" + endpointInterface + ", userDomain=" + userDomain + ", projectDomain=" + projectDomain + "]";
         }
     }
 
@@ -206,7 +206,8 @@ public record FerryConfig(Server server, Database database, Tasks tasks, Import 
         String fileRoot = r.str("store.file.root");
         Swift swift = new Swift(r.httpUrl("swift.auth_url"), r.str("swift.user"), r.str("swift.key"),
                 r.str("swift.reseller_prefix"), r.str("swift.container"),
-                r.longIn("swift.segment_bytes", 1 << 20, 5L << 30), r.oneOf("swift.interface", "public", "internal", "admin"));
+                r.longIn("swift.segment_bytes", 1 << 20, 5L << 30), r.oneOf("swift.interface", "public", "internal", "admin"),
+                r.str("swift.user_domain"), r.str("swift.project_domain"));
         S3 s3 = new S3(r.httpUrl("s3.endpoint"), r.str("s3.region"), r.str("s3.access_key"), r.str("s3.secret_key"),
                 r.str("s3.bucket"), r.longIn("s3.part_bytes", 5L << 20, 512L << 20));
         if (storeType.equals("swift") && (swift.authUrl() == null || swift.user().isEmpty() || swift.key().isEmpty())) {

@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Swift behind Keystone v3: a password authentication scoped to a project
  * ({@code POST /v3/auth/tokens}) answers the token in {@code X-Subject-Token} and, in the body,
  * the catalog whose {@code object-store} endpoint of the chosen interface is the storage URL of
- * that project's account. Users and projects are in the {@code Default} domain.
+ * that project's account. The user and the project are named in their domains (by name, as
+ * {@code swift.user_domain} and {@code swift.project_domain} say; {@code Default} unless set).
  *
  * <p>The session is renewed five minutes before the token's {@code expires_at} (half-way for
  * short tokens), so that a long upload does not start a segment with a token about to expire.
@@ -36,7 +37,9 @@ public final class KeystoneV3Auth implements SwiftAuth {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final URI tokensUrl;
+    private final String projectDomain;
     private final String project;
+    private final String userDomain;
     private final String user;
     private final String password;
     private final String endpointInterface;
@@ -49,12 +52,14 @@ public final class KeystoneV3Auth implements SwiftAuth {
      * @param keystoneUrl       the v3 root, e.g. {@code http://127.0.0.1:5000/v3}
      * @param endpointInterface the catalog interface to use: {@code public}, {@code internal} or {@code admin}
      */
-    public KeystoneV3Auth(URI keystoneUrl, String project, String user, String password, String endpointInterface,
-                          Duration timeout) {
+    public KeystoneV3Auth(URI keystoneUrl, String projectDomain, String project, String userDomain, String user,
+                          String password, String endpointInterface, Duration timeout) {
         Objects.requireNonNull(keystoneUrl, "keystoneUrl");
         String base = keystoneUrl.toString();
         this.tokensUrl = URI.create((base.endsWith("/") ? base : base + "/") + "auth/tokens");
+        this.projectDomain = requireText(projectDomain, "projectDomain");
         this.project = requireText(project, "project");
+        this.userDomain = requireText(userDomain, "userDomain");
         this.user = requireText(user, "user");
         this.password = Objects.requireNonNull(password, "password");
         this.endpointInterface = requireText(endpointInterface, "endpointInterface");
@@ -173,11 +178,11 @@ public final class KeystoneV3Auth implements SwiftAuth {
         identity.putArray("methods").add("password");
         ObjectNode u = identity.putObject("password").putObject("user");
         u.put("name", user);
-        u.putObject("domain").put("id", "default");
+        u.putObject("domain").put("name", userDomain);
         u.put("password", password);
         ObjectNode p = auth.putObject("scope").putObject("project");
         p.put("name", project);
-        p.putObject("domain").put("id", "default");
+        p.putObject("domain").put("name", projectDomain);
         ObjectNode root = f.objectNode();
         root.set("auth", auth);
         return root.toString();

@@ -154,6 +154,13 @@ class ConfigLoaderTest {
                 "swift.user", "service:ferry", "swift.interface", "internal")).config().store().swift();
         assertThat(s.keystone()).isTrue();
         assertThat(s.endpointInterface()).isEqualTo("internal");
+        assertThat(s.userDomain()).isEqualTo("Default");
+        assertThat(s.projectDomain()).isEqualTo("Default");
+        FerryConfig.Swift domains = ConfigLoader.load(null, Map.of("FERRY_SWIFT_USER_DOMAIN", "people"),
+                Map.of("swift.auth_url", "http://127.0.0.1:5000/v3", "swift.user", "service:ferry",
+                        "swift.project_domain", "projects")).config().store().swift();
+        assertThat(domains.userDomain()).isEqualTo("people");
+        assertThat(domains.projectDomain()).isEqualTo("projects");
     }
 
     // --- multistore (stores.enabled)

@@ -78,7 +78,7 @@ class KeystoneSwiftIT {
     }
 
     static SwiftClient client(String project, String user, String password) {
-        return new SwiftClient(new KeystoneV3Auth(URI.create(KeystoneFixture.URL), project, user, password, "public",
+        return new SwiftClient(new KeystoneV3Auth(URI.create(KeystoneFixture.URL), "Default", project, "Default", user, password, "public",
                 Duration.ofSeconds(30)), Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 

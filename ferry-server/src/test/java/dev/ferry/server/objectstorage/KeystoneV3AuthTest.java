@@ -66,8 +66,8 @@ class KeystoneV3AuthTest {
     }
 
     private KeystoneV3Auth auth(String password, String iface) {
-        return new KeystoneV3Auth(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v3"), "service",
-                "ferry", password, iface, Duration.ofSeconds(5));
+        return new KeystoneV3Auth(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v3"), "Default",
+                "service", "Default", "ferry", password, iface, Duration.ofSeconds(5));
     }
 
     @Test
@@ -78,12 +78,22 @@ class KeystoneV3AuthTest {
         assertThat(first.storageUrl()).hasToString("http://127.0.0.1:1/v1/KEY_p1");
         assertThat(lastRequest.get().at("/auth/scope/project/name").asString()).isEqualTo("service");
         assertThat(lastRequest.get().at("/auth/identity/password/user/name").asString()).isEqualTo("ferry");
+        assertThat(lastRequest.get().at("/auth/scope/project/domain/name").asString()).isEqualTo("Default");
+        assertThat(lastRequest.get().at("/auth/identity/password/user/domain/name").asString()).isEqualTo("Default");
         assertThat(auth.session()).isSameAs(first);
         auth.invalidate(first);
         assertThat(auth.session().token()).isEqualTo("gAAAA2");
         assertThat(auth.toString()).doesNotContain("sekrit");
 
         assertThat(auth("sekrit", "internal").session().storageUrl()).hasToString("http://127.0.0.1:2/v1/KEY_p1");
+    }
+
+    @Test
+    void namesTheConfiguredDomainsOfTheUserAndTheProject() throws IOException {
+        new KeystoneV3Auth(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v3"), "projects",
+                "service", "people", "ferry", "sekrit", "public", Duration.ofSeconds(5)).session();
+        assertThat(lastRequest.get().at("/auth/scope/project/domain/name").asString()).isEqualTo("projects");
+        assertThat(lastRequest.get().at("/auth/identity/password/user/domain/name").asString()).isEqualTo("people");
     }
 
     @Test
