@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -128,12 +129,21 @@ public final class SwiftClient implements Closeable {
      * with a fresh token when the body is absent or repeatable.
      */
     public Response open(Call call) throws IOException {
+        return open(call, cancel -> { });
+    }
+
+    /**
+     * {@link #open(Call)}, handing {@code onRequest} a way to cancel each request it sends, from any
+     * thread, even before the answer's headers arrived (a read waiting on a silent server then fails
+     * at once instead of after the read timeout).
+     */
+    public Response open(Call call, Consumer<Runnable> onRequest) throws IOException {
         SwiftSession session = auth.session();
-        Response response = send(call, session);
+        Response response = send(call, session, onRequest);
         if (response.status() == 401 && (call.body() == null || call.body().isRepeatable())) {
             response.close();
             auth.invalidate(session);
-            response = send(call, auth.session());
+            response = send(call, auth.session(), onRequest);
         }
         return response;
     }
@@ -295,9 +305,10 @@ public final class SwiftClient implements Closeable {
         return accountUrl(auth.session(), call.account()).resolve(accountRelative(call.path()));
     }
 
-    private Response send(Call call, SwiftSession session) throws IOException {
+    private Response send(Call call, SwiftSession session, Consumer<Runnable> onRequest) throws IOException {
         URI uri = accountUrl(session, call.account()).resolve(accountRelative(call.path()));
         HttpUriRequestBase request = new HttpUriRequestBase(call.method(), uri);
+        onRequest.accept(request::cancel);
         request.setHeader("X-Auth-Token", session.token());
         call.headers().forEach(request::setHeader);
         if (call.body() != null) {

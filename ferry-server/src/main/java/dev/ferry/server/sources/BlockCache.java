@@ -162,10 +162,10 @@ public final class BlockCache implements ReadSource {
 
     /**
      * Closes the source under the cache without waiting for a read in progress (which holds the
-     * cache): an {@link HttpRangeSource} aborts its requests, so a reader blocked on a silent server
-     * returns at once with an exception; the Swift and S3 ranged sources close nothing, and a read
-     * blocked there ends at the client's read timeout. For a job that must stop now (lease lost,
-     * shutdown).
+     * cache): the http(s) and Swift ranged sources cancel their requests, so a reader blocked on a
+     * silent server returns at once with an exception; the S3 one aborts the bodies being read, but a
+     * request still waiting for its headers ends at the client's read timeout. For a job that must
+     * stop now (lease lost, shutdown).
      */
     public void abort() throws IOException {
         inner.close();

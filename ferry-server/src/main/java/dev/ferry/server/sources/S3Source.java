@@ -3,9 +3,12 @@ package dev.ferry.server.sources;
 import dev.ferry.format.io.ReadSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -80,25 +83,74 @@ public final class S3Source {
         String etag = head.eTag();
         String name = "s3://" + bucket + "/" + key;
         return new ReadSource() {
+            /** Bodies being read, so that {@link #close} can abort them from another thread. */
+            private final Set<ResponseInputStream<GetObjectResponse>> inFlight = ConcurrentHashMap.newKeySet();
+            private volatile boolean closed;
+
             @Override
             public long size() {
                 return size;
             }
 
+            /**
+             * Stops reading: bodies being read are aborted (their reader fails at once) and later reads
+             * fail. A request still waiting for its answer's headers cannot be reached through the SDK's
+             * synchronous client and ends at the read timeout. Safe from any thread.
+             */
+            @Override
+            public void close() {
+                closed = true;
+                inFlight.forEach(ResponseInputStream::abort);
+            }
+
             @Override
             public int read(long position, byte[] buf, int off, int len) throws IOException {
                 int readable = ReadSource.readable(size, position, buf, off, len);
+                if (closed) {
+                    throw stopped();
+                }
                 if (readable <= 0) {
                     return readable;
                 }
+                try {
+                    return readRange(position, buf, off, readable);
+                } catch (IOException | SdkException e) {
+                    if (closed) {
+                        throw stopped();
+                    }
+                    throw e;
+                }
+            }
+
+            private InterruptedIOException stopped() {
+                return new InterruptedIOException("reads of " + name + " were stopped");
+            }
+
+            private int readRange(long position, byte[] buf, int off, int readable) throws IOException {
                 int want = Math.min(readable, MAX_RANGE);
                 String range = "bytes=" + position + "-" + (position + want - 1);
-                try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> {
-                    b.bucket(bucket).key(key).range(range);
-                    if (etag != null) {
-                        b.ifMatch(etag);
+                ResponseInputStream<GetObjectResponse> in;
+                try {
+                    in = s3.getObject(b -> {
+                        b.bucket(bucket).key(key).range(range);
+                        if (etag != null) {
+                            b.ifMatch(etag);
+                        }
+                    });
+                } catch (S3Exception e) {
+                    if (e.statusCode() == 412) {
+                        throw new SourceException("object " + name + " changed while it was being read", e);
                     }
-                })) {
+                    throw translate(e, bucket, key);
+                } catch (SdkException e) {
+                    throw translate(e, bucket, key);
+                }
+                inFlight.add(in);
+                try (in) {
+                    if (closed) {
+                        in.abort();
+                        throw stopped();
+                    }
                     String got = in.response().contentRange();
                     if (!ContentRange.parse(got).map(r -> r.is(position, position + want - 1, size)).orElse(false)) {
                         in.abort();
@@ -112,13 +164,10 @@ public final class S3Source {
                                 + range + " of " + name + " (short body)");
                     }
                     return n;
-                } catch (S3Exception e) {
-                    if (e.statusCode() == 412) {
-                        throw new SourceException("object " + name + " changed while it was being read", e);
-                    }
-                    throw translate(e, bucket, key);
                 } catch (SdkException e) {
                     throw translate(e, bucket, key);
+                } finally {
+                    inFlight.remove(in);
                 }
             }
         };

@@ -7,9 +7,14 @@ import dev.ferry.server.objectstorage.SwiftClient.Reply;
 import dev.ferry.server.objectstorage.SwiftException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads import sources from a project's Swift account ("Cloud Files") with the operator's
@@ -226,7 +231,7 @@ public final class SwiftSource {
         }
     }
 
-    /** Range GETs of one object version. */
+    /** Range GETs of one object version; {@link #close} aborts the requests under way. */
     private final class Ranged implements ReadSource {
         /** Largest range fetched by one request. */
         static final int MAX_RANGE = 16 << 20;
@@ -235,6 +240,9 @@ public final class SwiftSource {
         private final String name;
         private final long size;
         private final String etag;
+        /** Cancels of the requests under way, so that {@link #close} can abort them from another thread. */
+        private final Set<Runnable> inFlight = ConcurrentHashMap.newKeySet();
+        private volatile boolean closed;
 
         Ranged(Call get, String name, long size, String etag) {
             this.get = get;
@@ -251,6 +259,9 @@ public final class SwiftSource {
         @Override
         public int read(long position, byte[] buf, int off, int len) throws IOException {
             int readable = ReadSource.readable(size, position, buf, off, len);
+            if (closed) {
+                throw stopped();
+            }
             if (readable <= 0) {
                 return readable;
             }
@@ -259,9 +270,40 @@ public final class SwiftSource {
             if (etag != null) {
                 call = call.header("If-Match", etag);
             }
+            List<Runnable> mine = new ArrayList<>(2);
+            try {
+                return read(call, mine, position, buf, off, want);
+            } catch (IOException e) {
+                throw closed ? stopped() : e; // the abort, not the server
+            } finally {
+                inFlight.removeAll(mine);
+            }
+        }
+
+        /**
+         * Stops reading: requests under way are cancelled (a reader waiting on a silent server gets an
+         * exception at once) and later reads fail. Safe from any thread.
+         */
+        @Override
+        public void close() {
+            closed = true;
+            inFlight.forEach(Runnable::run);
+        }
+
+        private InterruptedIOException stopped() {
+            return new InterruptedIOException("reads of object " + name + " were stopped");
+        }
+
+        private int read(Call call, List<Runnable> mine, long position, byte[] buf, int off, int want) throws IOException {
             SwiftClient.Response response;
             try {
-                response = swift.open(call);
+                response = swift.open(call, cancel -> {
+                    mine.add(cancel);
+                    inFlight.add(cancel);
+                    if (closed) {
+                        cancel.run();
+                    }
+                });
             } catch (IOException e) {
                 throw new SourceException("cannot read object " + name + " at " + position + ": " + e.getMessage(), e);
             }

@@ -213,4 +213,48 @@ class SwiftSourceTest {
             }
         }
     }
+
+    @Test
+    void closingARangedSourceAbortsAReadThatWaitsOnASilentServer() throws Exception {
+        byte[] data = new byte[5000];
+        try (RangeServer swift = new RangeServer()) {
+            swift.serve("/v1/AUTH_proj42/c/o", data, RangeServer.Fault.NONE, 2);
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            swift.holdFrom("/v1/AUTH_proj42/c/o", 100, gate);
+            URI storage = URI.create(swift.url("/v1/AUTH_operator"));
+            SwiftAuth auth = new SwiftAuth() {
+                @Override
+                public SwiftSession session() {
+                    return new SwiftSession("tk", storage);
+                }
+
+                @Override
+                public void invalidate(SwiftSession stale) {
+                }
+            };
+            // read timeout 20 s; the gate would open after 30 s
+            SwiftSource source = new SwiftSource(new SwiftClient(auth, Duration.ofSeconds(2), Duration.ofSeconds(20)),
+                    "AUTH_", 1L << 40);
+            try {
+                dev.ferry.format.io.ReadSource ranged = source.openRanged("proj42", "c", "o");
+                java.util.concurrent.CompletableFuture<Throwable> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        ranged.read(100, new byte[10], 0, 10);
+                        return null;
+                    } catch (Throwable t) {
+                        return t;
+                    }
+                });
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .until(() -> swift.rangesSeen("/v1/AUTH_proj42/c/o").size() == 1);
+                ranged.close();
+                assertThat(read.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                        .isInstanceOf(java.io.InterruptedIOException.class)
+                        .hasMessage("reads of object c/o were stopped");
+                assertThatThrownBy(() -> ranged.read(0, new byte[1], 0, 1)).isInstanceOf(java.io.InterruptedIOException.class);
+            } finally {
+                gate.countDown();
+            }
+        }
+    }
 }
