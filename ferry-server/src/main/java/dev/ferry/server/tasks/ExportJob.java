@@ -327,6 +327,8 @@ public final class ExportJob implements Job {
             checkVhdSize(image, disk.size()); // the reader's size, which the writer is given
             try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                          StandardOpenOption.WRITE, StandardOpenOption.READ);
+                 // through the page cache, unlike an import's output (Sink.asyncDirect): the VHD is read
+                 // back at once for the upload
                  Sink sink = Sink.async(ch, Converter.WRITE_THREADS, Converter.WRITE_BUFFERS);
                  DiskWriter w = Converter.writer(TargetFormat.VHD_DYNAMIC, disk.size(), sink)) {
                 Converter.copy(disk, w, sink, (done, total) -> {
