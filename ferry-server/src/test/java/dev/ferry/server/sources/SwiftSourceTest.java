@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ferry.server.objectstorage.FixedSwiftAuth;
 import dev.ferry.server.objectstorage.SwiftAuth;
 import dev.ferry.server.objectstorage.SwiftClient;
 import dev.ferry.server.objectstorage.SwiftSession;
@@ -188,16 +189,7 @@ class SwiftSourceTest {
         try (RangeServer swift = new RangeServer()) {
             swift.serve("/v1/AUTH_proj42/c/o", data, fault, 2);
             URI storage = URI.create(swift.url("/v1/AUTH_operator"));
-            SwiftAuth auth = new SwiftAuth() {
-                @Override
-                public SwiftSession session() {
-                    return new SwiftSession("tk", storage);
-                }
-
-                @Override
-                public void invalidate(SwiftSession stale) {
-                }
-            };
+            SwiftAuth auth = new FixedSwiftAuth(storage);
             SwiftSource source = new SwiftSource(new SwiftClient(auth, Duration.ofSeconds(2), Duration.ofSeconds(5)),
                     "AUTH_", 1L << 40);
             dev.ferry.format.io.ReadSource ranged = source.openRanged("proj42", "c", "o");
@@ -222,16 +214,7 @@ class SwiftSourceTest {
             java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
             swift.holdFrom("/v1/AUTH_proj42/c/o", 100, gate);
             URI storage = URI.create(swift.url("/v1/AUTH_operator"));
-            SwiftAuth auth = new SwiftAuth() {
-                @Override
-                public SwiftSession session() {
-                    return new SwiftSession("tk", storage);
-                }
-
-                @Override
-                public void invalidate(SwiftSession stale) {
-                }
-            };
+            SwiftAuth auth = new FixedSwiftAuth(storage);
             // read timeout 20 s; the gate would open after 30 s
             SwiftSource source = new SwiftSource(new SwiftClient(auth, Duration.ofSeconds(2), Duration.ofSeconds(20)),
                     "AUTH_", 1L << 40);

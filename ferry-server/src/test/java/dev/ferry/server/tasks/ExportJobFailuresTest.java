@@ -9,6 +9,7 @@ import dev.ferry.server.config.FerryConfig;
 import dev.ferry.server.db.Database;
 import dev.ferry.server.images.Image;
 import dev.ferry.server.images.ImageRepository;
+import dev.ferry.server.objectstorage.FixedSwiftAuth;
 import dev.ferry.server.objectstorage.SwiftAuth;
 import dev.ferry.server.objectstorage.SwiftClient;
 import dev.ferry.server.objectstorage.SwiftSession;
@@ -86,16 +87,7 @@ class ExportJobFailuresTest {
 
     private SwiftExportTarget swift() {
         URI storage = URI.create("http://127.0.0.1:" + swiftServer.getAddress().getPort() + "/v1/AUTH_operator");
-        SwiftAuth auth = new SwiftAuth() {
-            @Override
-            public SwiftSession session() {
-                return new SwiftSession("tk", storage);
-            }
-
-            @Override
-            public void invalidate(SwiftSession stale) {
-            }
-        };
+        SwiftAuth auth = new FixedSwiftAuth(storage);
         return new SwiftExportTarget(new SwiftClient(auth, Duration.ofSeconds(5), Duration.ofSeconds(5)), "AUTH_", 1 << 20);
     }
 
