@@ -73,7 +73,7 @@ public final class Qcow2Reader implements VirtualDisk {
         if (!(need * 8 <= MAX_L1_BYTES)) {
             throw new FormatException(Reason.BAD_HEADER, "L1 table of " + need + " entries is too large");
         }
-        if (!(h.l1TableOffset() % h.clusterSize() == 0 && h.l1TableOffset() + need * 8 <= fileSize)) {
+        if (!(h.l1TableOffset() % h.clusterSize() == 0 && h.l1TableOffset() <= fileSize - need * 8)) {
             throw new FormatException(Reason.BAD_HEADER,
                     "L1 table at " + h.l1TableOffset() + " is unaligned or past the end of the file");
         }

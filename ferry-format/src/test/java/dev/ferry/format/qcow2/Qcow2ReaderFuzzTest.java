@@ -32,4 +32,12 @@ class Qcow2ReaderFuzzTest {
         // Its compressed cluster is no zstd frame: once a ZstdException escaped, now a FormatException.
         assertThat(ReaderFuzzing.readWhole(Qcow2Reader::open, seeds.get("v3-zero-compressed-ext"))).isEqualTo(-1);
     }
+
+    /** An L1 table offset just below 2^63 (aligned): {@code offset + l1 bytes} wrapped and passed the bounds check. */
+    @Test
+    void anL1TableWhoseEndWrapsPast2To63IsRefused() throws IOException {
+        byte[] img = Qcow2ImageBuilder.v3().clusterBits(9).size(4L << 20).data(0, 1).build(); // 128 L1 entries: 1 KiB
+        java.nio.ByteBuffer.wrap(img).putLong(40, Long.MAX_VALUE - 511);
+        assertThat(ReaderFuzzing.readWhole(Qcow2Reader::open, img)).isEqualTo(-1);
+    }
 }

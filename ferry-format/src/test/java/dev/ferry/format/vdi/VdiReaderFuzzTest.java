@@ -29,4 +29,12 @@ class VdiReaderFuzzTest {
         assertThat(ReaderFuzzing.readWhole(VdiReader::open, seeds.get("dynamic"))).isEqualTo(8 * 1024 - 700);
         assertThat(ReaderFuzzing.readWhole(VdiReader::open, seeds.get("static"))).isEqualTo(4 * 512);
     }
+
+    /** A disk size near 2^63 wrapped when rounded up to blocks: a negative block count, a block map of the wrong length, then ArrayIndexOutOfBoundsException. */
+    @Test
+    void aDiskSizeNear2To63IsRefused() throws IOException {
+        byte[] img = ReaderFuzzing.seeds(getClass(), "readsWholeDisk").get("dynamic");
+        java.nio.ByteBuffer.wrap(img).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0x170, Long.MAX_VALUE);
+        assertThat(ReaderFuzzing.readWhole(VdiReader::open, img)).isEqualTo(-1);
+    }
 }

@@ -83,4 +83,19 @@ class VhdReaderFuzzTest {
         assertThat(ReaderFuzzing.readWhole(VhdReader::open, BASES[0])).isEqualTo(16 * 1024);
         assertThat(ReaderFuzzing.readWhole(VhdReader::open, BASES[1])).isEqualTo(3 * 1024);
     }
+
+    /** Dynamic header / BAT offsets are 64-bit: just below 2^63, {@code offset + length} wrapped and passed the bounds check. */
+    @Test
+    void offsetsWhoseEndWrapsPast2To63AreRefused() throws IOException {
+        long nearTop = Long.MAX_VALUE - 511; // a multiple of 512
+        byte[] header = BASES[0].clone();
+        ByteBuffer.wrap(header).putLong(header.length - 512 + 16, nearTop); // footer data_offset
+        VhdImage.resealFooters(header, false);
+        assertThat(ReaderFuzzing.readWhole(VhdReader::open, header)).isEqualTo(-1);
+
+        byte[] bat = BASES[0].clone();
+        ByteBuffer.wrap(bat).putLong(512 + 16, nearTop); // dynamic header table_offset
+        VhdImage.resealHeader(bat, 512);
+        assertThat(ReaderFuzzing.readWhole(VhdReader::open, bat)).isEqualTo(-1);
+    }
 }

@@ -68,4 +68,32 @@ class VhdxReaderFuzzTest {
     void theBaseIsReadNotRefused() throws IOException {
         assertThat(ReaderFuzzing.readWhole(VhdxReader::open, BASE)).isEqualTo(4L << 20);
     }
+
+    /** Found by fuzzing (seed crash-metadata-table-without-signature): MetadataTable.parse's IllegalArgumentException escaped. */
+    @Test
+    void aMetadataTableWithoutItsSignatureIsRefused() throws IOException {
+        byte[] img = BASE.clone();
+        img[VhdxImage.META_AT] = 'X';
+        assertThat(ReaderFuzzing.readWhole(VhdxReader::open, img)).isEqualTo(-1);
+    }
+
+    /** A negative region offset passed {@code offset + length <= fileSize} and reached the source. */
+    @Test
+    void aRegionAtANegativeOffsetIsRefused() throws IOException {
+        byte[] img = BASE.clone();
+        ByteBuffer le = ByteBuffer.wrap(img).order(ByteOrder.LITTLE_ENDIAN);
+        for (int table : new int[] {192 * 1024, 256 * 1024}) {
+            le.putLong(table + 48 + 16, -(1L << 20)); // entry 1, the metadata region: its file offset
+        }
+        VhdxImage.resealRegionTables(img);
+        assertThat(ReaderFuzzing.readWhole(VhdxReader::open, img)).isEqualTo(-1);
+    }
+
+    /** A present block 1 MiB below 2^63: {@code offset + block} wrapped and passed the bounds check. */
+    @Test
+    void aBlockWhoseEndWrapsPast2To63IsRefused() throws IOException {
+        byte[] img = BASE.clone();
+        VhdxImage.setBat(img, 1, (((1L << 43) - 1) << 20) | 6);
+        assertThat(ReaderFuzzing.readWhole(VhdxReader::open, img)).isEqualTo(-1);
+    }
 }
