@@ -1,6 +1,7 @@
 package dev.ferry.format.qcow2;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import dev.ferry.format.Reason;
 import dev.ferry.format.convert.Extent;
 import dev.ferry.format.convert.ExtentCursor;
@@ -72,7 +73,7 @@ public final class Qcow2Reader implements VirtualDisk {
         if (!(need * 8 <= MAX_L1_BYTES)) {
             throw new FormatException(Reason.BAD_HEADER, "L1 table of " + need + " entries is too large");
         }
-        if (!(h.l1TableOffset() % h.clusterSize() == 0 && h.l1TableOffset() + need * 8 <= fileSize)) {
+        if (!(h.l1TableOffset() % h.clusterSize() == 0 && h.l1TableOffset() <= fileSize - need * 8)) {
             throw new FormatException(Reason.BAD_HEADER,
                     "L1 table at " + h.l1TableOffset() + " is unaligned or past the end of the file");
         }
@@ -285,16 +286,7 @@ public final class Qcow2Reader implements VirtualDisk {
         int n = (int) Math.min(want, fileSize - host);
         source.readFully(host, compressedIn, 0, n);
         if (header.compressionType() == CompressionType.ZSTD) {
-            long frame = Zstd.findFrameCompressedSize(compressedIn, 0, n);
-            if (!(!Zstd.isError(frame) && frame > 0 && frame <= n)) {
-                throw new FormatException(Reason.BAD_HEADER,
-                        "compressed cluster at " + host + " holds no complete zstd frame");
-            }
-            long out = Zstd.decompressByteArray(cluster, 0, cs, compressedIn, 0, (int) frame);
-            if (!(!Zstd.isError(out) && out == cs)) {
-                throw new FormatException(Reason.BAD_HEADER,
-                        "zstd cluster at " + host + " does not decompress to one cluster");
-            }
+            inflateZstd(host, n, cs);
         } else {
             if (inflater == null) {
                 inflater = new Inflater(true);
@@ -319,6 +311,30 @@ public final class Qcow2Reader implements VirtualDisk {
             }
         }
         clusterEntry = e.raw();
+    }
+
+    /**
+     * Decompresses the zstd frame at the start of {@code compressedIn[0..n)} into one cluster.
+     * zstd-jni reports bad input by throwing {@link ZstdException} (a runtime exception) as well as
+     * by error codes; both become a {@link FormatException}.
+     */
+    private void inflateZstd(long host, int n, int cs) throws FormatException {
+        long frame;
+        long out;
+        try {
+            frame = Zstd.findFrameCompressedSize(compressedIn, 0, n);
+            if (!(!Zstd.isError(frame) && frame > 0 && frame <= n)) {
+                throw new FormatException(Reason.BAD_HEADER,
+                        "compressed cluster at " + host + " holds no complete zstd frame");
+            }
+            out = Zstd.decompressByteArray(cluster, 0, cs, compressedIn, 0, (int) frame);
+        } catch (ZstdException e) {
+            throw new FormatException(Reason.BAD_HEADER, "zstd cluster at " + host + ": " + e.getMessage());
+        }
+        if (!(!Zstd.isError(out) && out == cs)) {
+            throw new FormatException(Reason.BAD_HEADER,
+                    "zstd cluster at " + host + " does not decompress to one cluster");
+        }
     }
 
     @Override

@@ -47,8 +47,10 @@ public final class VdiReader implements VirtualDisk {
         long bs = h.blockSize();
         check(bs >= 512 && bs <= (256L << 20) && Long.bitCount(bs) == 1 && h.blockExtra() % 512 == 0 && h.blockExtra() <= bs,
                 "block size " + bs + " / extra " + h.blockExtra());
+        // diskSize is a 64-bit field: checked before it is rounded up to blocks, which could wrap.
+        check(h.diskSize() >= 0 && h.diskSize() <= MAX_BLOCKS * bs, "disk of " + h.diskSize() + " bytes");
         long blocks = (h.diskSize() + bs - 1) / bs;
-        check(h.diskSize() >= 0 && blocks <= h.blocksInImage() && blocks <= MAX_BLOCKS, "disk of " + h.diskSize() + " bytes in "
+        check(blocks <= h.blocksInImage() && blocks <= MAX_BLOCKS, "disk of " + h.diskSize() + " bytes in "
                 + h.blocksInImage() + " blocks");
         check(h.blockMapOffset() >= VdiHeader.LENGTH && h.blockMapOffset() + 4 * blocks <= fileSize, "block map outside the file");
         int[] map = new int[(int) blocks];

@@ -53,7 +53,7 @@ public final class VhdReader implements VirtualDisk {
         }
         check(f.diskType() == DiskType.DYNAMIC, "disk type " + f.diskTypeCode() + " is neither fixed nor dynamic");
         long ho = f.dataOffset();
-        check(ho >= Footer.SIZE && ho % 512 == 0 && ho + DynamicDiskHeader.SIZE <= dataEnd, "dynamic header offset " + ho);
+        check(ho >= Footer.SIZE && ho % 512 == 0 && ho <= dataEnd - DynamicDiskHeader.SIZE, "dynamic header offset " + ho);
         byte[] hb = source.readFully(ho, DynamicDiskHeader.SIZE);
         check(DynamicDiskHeader.hasCookie(hb, 0), "no dynamic disk header");
         DynamicDiskHeader h = DynamicDiskHeader.parse(hb, 0);
@@ -63,8 +63,10 @@ public final class VhdReader implements VirtualDisk {
         long entries = h.maxTableEntries();
         check(entries >= (size + bs - 1) / bs && entries <= BlockAllocationTable.MAX_ENTRIES, "BAT of " + entries + " entries");
         long to = h.tableOffset();
-        long batEnd = to + ((size + bs - 1) / bs) * 4;
-        check(to >= Footer.SIZE && to % 512 == 0 && batEnd <= dataEnd, "BAT at " + to + " outside the file");
+        long batBytes = ((size + bs - 1) / bs) * 4;
+        // to is a 64-bit field: compared without computing to + batBytes, which could wrap.
+        check(to >= Footer.SIZE && to % 512 == 0 && to <= dataEnd - batBytes, "BAT at " + to + " outside the file");
+        long batEnd = to + batBytes;
         BlockAllocationTable bat = BlockAllocationTable.read(source, to, (int) ((size + bs - 1) / bs));
         // Blocks live after the header and the whole (padded) BAT, before the trailing footer.
         long first = Math.max(Math.max(to + h.tableSize(), batEnd), ho + DynamicDiskHeader.SIZE);

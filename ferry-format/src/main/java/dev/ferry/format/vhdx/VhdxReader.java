@@ -57,8 +57,10 @@ public final class VhdxReader implements VirtualDisk {
         RegionTable regions = RegionTable.parse(rt, 0);
         RegionTableEntry bat = regions.find(RegionTableEntry.BAT).orElseThrow(() -> bad("no BAT region"));
         RegionTableEntry meta = regions.find(RegionTableEntry.METADATA).orElseThrow(() -> bad("no metadata region"));
-        check(bat.end() <= fileSize && meta.end() <= fileSize && meta.length() >= MetadataTable.SIZE, "regions outside the file");
-        MetadataTable table = MetadataTable.parse(source.readFully(meta.fileOffset(), MetadataTable.SIZE), 0);
+        check(inside(bat, fileSize) && inside(meta, fileSize) && meta.length() >= MetadataTable.SIZE, "regions outside the file");
+        byte[] mt = source.readFully(meta.fileOffset(), MetadataTable.SIZE);
+        check(MetadataTable.isValid(mt, 0), "no valid metadata table");
+        MetadataTable table = MetadataTable.parse(mt, 0);
         ByteBuffer fp = item(source, table, meta, MetadataTableEntry.FILE_PARAMETERS, FileParameters.SIZE);
         long blockSize = fp.getInt(0) & 0xFFFF_FFFFL;
         check((fp.getInt(4) & 2) == 0, "differencing VHDX (HasParent)");
@@ -73,6 +75,11 @@ public final class VhdxReader implements VirtualDisk {
         long entries = (payload - 1) + (payload - 1) / chunkRatio + 1;
         check(entries * 8 <= bat.length(), "BAT region too small for " + entries + " entries");
         return new VhdxReader(source, fileSize, virtual, blockSize, chunkRatio, bat.fileOffset(), entries);
+    }
+
+    /** Whether a region lies in the file; offsets are 64-bit fields, so no {@code offset + length} that could wrap. */
+    private static boolean inside(RegionTableEntry r, long fileSize) {
+        return r.fileOffset() >= 0 && r.length() >= 0 && r.fileOffset() <= fileSize - r.length();
     }
 
     private static ByteBuffer item(ReadSource source, MetadataTable table, RegionTableEntry region, UUID id, int len)
@@ -129,7 +136,7 @@ public final class VhdxReader implements VirtualDisk {
     private long blockData(long blockNo, BatEntry e) throws FormatException {
         long at = e.fileOffset();
         long n = Math.min(block, size - blockNo * block);
-        check(at >= (1L << 20) && at + n <= fileSize, "block " + blockNo + " at " + at + " outside the file");
+        check(at >= (1L << 20) && at <= fileSize - n, "block " + blockNo + " at " + at + " outside the file");
         return at;
     }
 

@@ -182,4 +182,22 @@ class Qcow2ReaderTest {
             assertThrows(FormatException.class, () -> r.read(2L * CLUSTER, b, 0, b.length));
         }
     }
+
+    /** Found by Qcow2ReaderFuzzTest: zstd-jni throws ZstdException (a runtime exception) on a bad frame. */
+    @Test
+    void zstdClusterThatIsNoFrameIsRefusedWithAFormatException() throws IOException {
+        byte[] c = content();
+        byte[] garbage = new byte[700];
+        Arrays.fill(garbage, (byte) 0x5a);
+        byte[] img = withCompressedCluster(image(c), 2, garbage, 0);
+        ByteBuffer h = ByteBuffer.wrap(img);
+        h.putLong(72, h.getLong(72) | IncompatibleFeature.COMPRESSION_TYPE.mask());
+        h.putInt(100, 112);
+        img[104] = 1;
+        try (VirtualDisk d = openAccepted(img)) {
+            byte[] b = new byte[CLUSTER];
+            FormatException e = assertThrows(FormatException.class, () -> d.read(2L * CLUSTER, b, 0, b.length));
+            assertTrue(e.getMessage().contains("zstd"), e.getMessage());
+        }
+    }
 }
