@@ -7,7 +7,9 @@ import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,12 +23,17 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Schemas {
 
+    /** The metadata definitions catalog's schemas, as Glance serves them under {@code /v2/schemas/metadefs/}. */
+    public static final List<String> METADEF_SCHEMAS = List.of("namespace", "namespaces", "object", "objects",
+            "property", "properties", "resource_type", "resource_types", "tag", "tags");
+
     private final byte[] task;
     private final byte[] tasks;
     private final byte[] image;
     private final byte[] images;
     private final byte[] member;
     private final byte[] members;
+    private final Map<String, byte[]> metadefs;
     private final Schema taskValidator;
     private final Schema imageValidator;
 
@@ -38,6 +45,11 @@ public final class Schemas {
         this.images = json.writeValueAsBytes(read(json, "schemas/images.json"));
         this.member = json.writeValueAsBytes(read(json, "schemas/member.json"));
         this.members = json.writeValueAsBytes(read(json, "schemas/members.json"));
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        for (String name : METADEF_SCHEMAS) {
+            m.put(name, json.writeValueAsBytes(read(json, "schemas/metadefs/" + name + ".json")));
+        }
+        this.metadefs = Map.copyOf(m);
         // the image schema is enforced as served: its additionalProperties (custom properties are strings)
         this.imageValidator = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
                 .getSchema(read(json, "schemas/image.json"));
@@ -79,6 +91,12 @@ public final class Schemas {
 
     public byte[] membersDocument() {
         return members.clone();
+    }
+
+    /** The metadefs schema {@code name} (one of {@link #METADEF_SCHEMAS}), or empty if there is none by that name. */
+    public Optional<byte[]> metadefDocument(String name) {
+        byte[] doc = metadefs.get(name);
+        return doc == null ? Optional.empty() : Optional.of(doc.clone());
     }
 
     /** The first violation of the image schema, phrased for the client, or empty if valid. */

@@ -8,7 +8,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /** {@code /v2/schemas/task(s)} (served from the enforced schema files) {@code /v2/schemas/image(s)} (the image schema is enforced too) and
- * {@code /v2/schemas/member(s)}. */
+ * {@code /v2/schemas/member(s)}, and the metadata definitions' {@code /v2/schemas/metadefs/{name}} (served as Glance's,
+ * see {@link Schemas#METADEF_SCHEMAS}). */
 public final class SchemasResource implements HttpService {
 
     private final Schemas schemas;
@@ -25,12 +26,20 @@ public final class SchemasResource implements HttpService {
                 .get("/images", this::images)
                 .get("/member", (req, res) -> sendJson(res, schemas.memberDocument()))
                 .get("/members", (req, res) -> sendJson(res, schemas.membersDocument()))
+                .get("/metadefs/{name}", this::metadef)
+                .any("/metadefs/{name}", SchemasResource::notAllowed)
                 .any("/member", SchemasResource::notAllowed)
                 .any("/members", SchemasResource::notAllowed)
                 .any("/image", SchemasResource::notAllowed)
                 .any("/images", SchemasResource::notAllowed)
                 .any("/task", SchemasResource::notAllowed)
                 .any("/tasks", SchemasResource::notAllowed);
+    }
+
+    private void metadef(ServerRequest req, ServerResponse res) {
+        byte[] doc = schemas.metadefDocument(req.path().pathParameters().get("name"))
+                .orElseThrow(() -> new ApiException(Status.NOT_FOUND_404, "The resource could not be found."));
+        sendJson(res, doc);
     }
 
     private void task(ServerRequest req, ServerResponse res) {
