@@ -15,6 +15,9 @@ import dev.ferry.server.sources.UrlGuard;
 import dev.ferry.server.stores.Stores;
 import dev.ferry.server.stores.FileStore;
 import dev.ferry.server.http.Json;
+import dev.ferry.server.http.MetadefsResource;
+import dev.ferry.server.metadefs.MetadefRepository;
+import dev.ferry.server.metadefs.MetadefService;
 import dev.ferry.server.http.Schemas;
 import dev.ferry.server.http.SchemasResource;
 import dev.ferry.server.http.StoresResource;
@@ -158,6 +161,7 @@ public final class FerryServer implements AutoCloseable {
             }
             TaskReaper reaper = new TaskReaper(taskRepository, clock, config.tasks().reaperInterval(), leftovers);
 
+            MetadefService metadefs = new MetadefService(new MetadefRepository(database.jdbi()), policy, clock);
             ApiSupport api = new ApiSupport(json, identities, config.server().maxBodyBytes(),
                     config.server().maxJsonDepth());
             Schemas schemas = new Schemas(json);
@@ -175,6 +179,7 @@ public final class FerryServer implements AutoCloseable {
                                 config.importing().methods()));
                         r.register("/v2/info", new InfoResource(config.importing().methods(), imageService, api));
                         r.register("/v2/stores", new StoresResource(imageStores, api));
+                        r.register("/v2/metadefs", new MetadefsResource(metadefs, api, schemas));
                         r.any((req, res) -> {
                             throw new ApiException(Status.NOT_FOUND_404, "The resource could not be found.");
                         });

@@ -25,7 +25,7 @@ class ArchitectureTest {
     @Test
     void nothingBelowHttpDependsOnIt() {
         noClasses().that().resideInAnyPackage("dev.ferry.server.tasks..", "dev.ferry.server.images..",
-                        "dev.ferry.server.identity..", "dev.ferry.server.sources..", "dev.ferry.server.stores..",
+                        "dev.ferry.server.metadefs..", "dev.ferry.server.identity..", "dev.ferry.server.sources..", "dev.ferry.server.stores..",
                         "dev.ferry.server.db..", "dev.ferry.server.config..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.ferry.server.http..", "dev.ferry.server.cli..")
                 .check(SERVER);
@@ -55,6 +55,13 @@ class ArchitectureTest {
                 .or().haveFullyQualifiedName("dev.ferry.server.tasks.TaskType")
                 .or().haveFullyQualifiedName("dev.ferry.server.images.Image")
                 .or().haveFullyQualifiedName("dev.ferry.server.identity.Identity")
+                .should().dependOnClassesThat().resideInAnyPackage("io.helidon..", "org.jdbi..", "java.sql..")
+                .check(SERVER);
+    }
+
+    @Test
+    void metadefsRecordsKnowNoHttpNorJdbc() {
+        noClasses().that().resideInAPackage("dev.ferry.server.metadefs").and().areRecords()
                 .should().dependOnClassesThat().resideInAnyPackage("io.helidon..", "org.jdbi..", "java.sql..")
                 .check(SERVER);
     }

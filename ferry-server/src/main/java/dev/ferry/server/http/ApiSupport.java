@@ -2,6 +2,9 @@ package dev.ferry.server.http;
 
 import dev.ferry.server.identity.AccessDeniedException;
 import dev.ferry.server.images.ImageNotFoundException;
+import dev.ferry.server.metadefs.MetadefConflictException;
+import dev.ferry.server.metadefs.MetadefLimitException;
+import dev.ferry.server.metadefs.MetadefNotFoundException;
 import dev.ferry.server.images.ImageRequestException;
 import dev.ferry.server.images.MemberNotFoundException;
 import dev.ferry.server.identity.Identity;
@@ -77,6 +80,9 @@ public final class ApiSupport {
         routing.error(MemberNotFoundException.class, (req, res, e) -> sendError(req, res, Status.NOT_FOUND_404, e.getMessage(), null));
         routing.error(TaskNotFoundException.class, (req, res, e) -> sendError(req, res, Status.NOT_FOUND_404, e.getMessage(), null));
         routing.error(InvalidTaskRequestException.class, (req, res, e) -> sendError(req, res, Status.BAD_REQUEST_400, e.getMessage(), null));
+        routing.error(MetadefNotFoundException.class, (req, res, e) -> sendError(req, res, Status.NOT_FOUND_404, e.getMessage(), null));
+        routing.error(MetadefConflictException.class, (req, res, e) -> sendError(req, res, Status.CONFLICT_409, e.getMessage(), null));
+        routing.error(MetadefLimitException.class, (req, res, e) -> sendError(req, res, Status.REQUEST_ENTITY_TOO_LARGE_413, e.getMessage(), null));
         routing.error(AccessDeniedException.class, (req, res, e) -> sendError(req, res, Status.FORBIDDEN_403, e.getMessage(), null));
         routing.error(UnauthenticatedException.class, (req, res, e) -> {
             String challenge = identities.challenge();

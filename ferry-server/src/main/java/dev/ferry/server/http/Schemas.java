@@ -34,6 +34,7 @@ public final class Schemas {
     private final byte[] member;
     private final byte[] members;
     private final Map<String, byte[]> metadefs;
+    private final Map<String, Schema> metadefValidators;
     private final Schema taskValidator;
     private final Schema imageValidator;
 
@@ -50,6 +51,12 @@ public final class Schemas {
             m.put(name, json.writeValueAsBytes(read(json, "schemas/metadefs/" + name + ".json")));
         }
         this.metadefs = Map.copyOf(m);
+        Map<String, Schema> v = new LinkedHashMap<>();
+        for (String name : List.of("namespace", "object", "property", "resource_type", "tag", "tags")) {
+            v.put(name, SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
+                    .getSchema(read(json, "schemas/metadefs/" + name + ".json")));
+        }
+        this.metadefValidators = Map.copyOf(v);
         // the image schema is enforced as served: its additionalProperties (custom properties are strings)
         this.imageValidator = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
                 .getSchema(read(json, "schemas/image.json"));
@@ -97,6 +104,18 @@ public final class Schemas {
     public Optional<byte[]> metadefDocument(String name) {
         byte[] doc = metadefs.get(name);
         return doc == null ? Optional.empty() : Optional.of(doc.clone());
+    }
+
+    /**
+     * The first violation of the metadefs schema {@code name} (namespace, object, property,
+     * resource_type, tag or tags; enforced as served, like Glance), or empty if valid.
+     */
+    public Optional<String> validateMetadef(String name, JsonNode body) {
+        Schema schema = metadefValidators.get(name);
+        if (schema == null) {
+            throw new IllegalArgumentException("no metadefs schema " + name);
+        }
+        return firstError(schema.validate(body), name);
     }
 
     /** The first violation of the image schema, phrased for the client, or empty if valid. */

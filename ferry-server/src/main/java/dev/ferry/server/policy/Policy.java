@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
@@ -63,6 +64,24 @@ public final class Policy {
         d.put("get_image_location", "rule:admin_or_project_reader");
         d.put("delete_image_location", "rule:admin_or_project_member");
         d.put("stores_info_detail", "rule:context_is_admin");
+        // metadata definitions (Glance 25's new defaults): reads by readers of the owning project or of
+        // public namespaces, writes by admins only
+        d.put("metadef_default", "");
+        d.put("metadef_admin", "role:admin");
+        String readNamespace = "role:admin or (role:reader and (project_id:%(project_id)s or 'public':%(visibility)s))";
+        for (String read : List.of("get_metadef_namespace", "get_metadef_object", "get_metadef_objects",
+                "list_metadef_resource_types", "get_metadef_resource_type", "get_metadef_property",
+                "get_metadef_properties", "get_metadef_tag", "get_metadef_tags")) {
+            d.put(read, readNamespace);
+        }
+        d.put("get_metadef_namespaces", "role:admin or (role:reader and project_id:%(project_id)s)");
+        for (String write : List.of("modify_metadef_namespace", "add_metadef_namespace", "delete_metadef_namespace",
+                "modify_metadef_object", "add_metadef_object", "delete_metadef_object",
+                "add_metadef_resource_type_association", "remove_metadef_resource_type_association",
+                "modify_metadef_property", "add_metadef_property", "remove_metadef_property", "modify_metadef_tag",
+                "add_metadef_tag", "add_metadef_tags", "delete_metadef_tag", "delete_metadef_tags")) {
+            d.put(write, "rule:metadef_admin");
+        }
         return d;
     }
 

@@ -116,6 +116,22 @@ public sealed interface Rule {
         }
     }
 
+    /** {@code 'public':%(visibility)s}: a target attribute equals a literal; a missing attribute is false. */
+    record TargetEquals(String attribute, String literal) implements Rule {
+        public TargetEquals {
+            Objects.requireNonNull(attribute);
+            Objects.requireNonNull(literal);
+        }
+
+        public boolean test(Context c) {
+            return literal.equals(c.target().get(attribute));
+        }
+
+        public Set<String> references() {
+            return Set.of();
+        }
+    }
+
     record Not(Rule rule) implements Rule {
         public boolean test(Context c) {
             return !rule.test(c);

@@ -146,6 +146,12 @@ public final class RuleParser {
         }
         String kind = t.substring(0, colon);
         String value = t.substring(colon + 1);
+        if (kind.length() >= 2 && kind.startsWith("'") && kind.endsWith("'")) { // 'public':%(visibility)s
+            if (!(value.startsWith("%(") && value.endsWith(")s") && value.length() > 4)) {
+                throw new IllegalArgumentException("a quoted literal must be compared with %(attribute)s in '" + t + "'");
+            }
+            return new Rule.TargetEquals(value.substring(2, value.length() - 2), kind.substring(1, kind.length() - 1));
+        }
         return switch (kind) {
             case "role" -> new Rule.HasRole(value);
             case "rule" -> new Rule.RuleRef(value);

@@ -55,6 +55,25 @@ class PolicyTest {
     }
 
     @Test
+    void metadefsAreReadByReadersOfTheOwnerOrOfPublicNamespacesAndWrittenByAdmins() {
+        Policy p = Policy.of(Map.of());
+        Map<String, String> ownPrivate = Map.of("project_id", "p1", "visibility", "private");
+        Map<String, String> otherPrivate = Map.of("project_id", "p2", "visibility", "private");
+        Map<String, String> otherPublic = Map.of("project_id", "p2", "visibility", "public");
+        assertThat(p.allows("get_metadef_namespace", READER, ownPrivate)).isTrue();
+        assertThat(p.allows("get_metadef_namespace", READER, otherPrivate)).isFalse();
+        assertThat(p.allows("get_metadef_tags", READER, otherPublic)).isTrue();
+        assertThat(p.allows("get_metadef_tags", NOBODY, otherPublic)).isFalse();
+        assertThat(p.allows("get_metadef_namespace", ADMIN, otherPrivate)).isTrue();
+        assertThat(p.allows("add_metadef_namespace", MEMBER, ownPrivate)).isFalse();
+        assertThat(p.allows("delete_metadef_tags", ADMIN, otherPrivate)).isTrue();
+        // a quoted literal is compared with a target attribute, and nothing else
+        assertThat(RuleParser.parse("'public':%(visibility)s")).isEqualTo(new Rule.TargetEquals("visibility", "public"));
+        assertThatThrownBy(() -> RuleParser.parse("'public':private")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(p.allows("get_metadef_namespace", READER, Map.of("project_id", "p2"))).isFalse();
+    }
+
+    @Test
     void theLanguageHasAllowDenyNotAndOrParenthesesAndIsAdmin() {
         Policy p = Policy.of(Map.of(
                 "a", "",
