@@ -220,8 +220,12 @@ abstract class MetadefsApiContract {
     void namespacesPageWithNextLinksAndFilterByResourceType() {
         String type = "Ferry::Test::" + UUID.randomUUID().toString().substring(0, 8);
         java.util.List<String> made = new java.util.ArrayList<>();
+        String base = name("page");
         for (int i = 0; i < 3; i++) {
-            String ns = namespace("public", false);
+            // names grow with creation order: newest-first holds even for two created in the same millisecond
+            String ns = base + "-" + i;
+            assertThat(post("/namespaces", "{\"namespace\": \"" + ns + "\", \"visibility\": \"public\"}", ADMIN)
+                    .status()).isEqualTo(201);
             assertThat(post("/namespaces/" + ns + "/resource_types", "{\"name\": \"" + type + "\"}", ADMIN).status())
                     .isEqualTo(201);
             made.add(ns);
