@@ -41,6 +41,8 @@ public final class MetadefsResource implements HttpService {
     static final int MAX_DOCUMENT_CHARS = 65_536;
     static final int MAX_RESOURCE_TYPE_FILTERS = 20;
     /** Fields the server sets: accepted in a body (as Glance does) but never stored from it. */
+    /** What oslo's {@code bool_from_string} takes for true (Glance reads {@code X-Openstack-Append} with it). */
+    private static final Set<String> TRUE_WORDS = Set.of("1", "t", "true", "on", "y", "yes");
     private static final Set<String> SERVER_SET = Set.of("created_at", "updated_at", "self", "schema");
 
     private final MetadefService metadefs;
@@ -522,7 +524,7 @@ public final class MetadefsResource implements HttpService {
             names.add(name(t, "name"));
         }
         boolean append = req.headers().first(HeaderNames.create("X-Openstack-Append"))
-                .map(v -> v.strip().equalsIgnoreCase("true")).orElse(false);
+                .map(v -> TRUE_WORDS.contains(v.strip().toLowerCase(Locale.ROOT))).orElse(false);
         List<Tag> made = metadefs.createTags(api.identity(req), param(req, "ns"), names, append);
         ObjectNode out = api.json().createObjectNode();
         ArrayNode list = out.putArray("tags");

@@ -27,7 +27,10 @@ public final class SchemasResource implements HttpService {
                 .get("/member", (req, res) -> sendJson(res, schemas.memberDocument()))
                 .get("/members", (req, res) -> sendJson(res, schemas.membersDocument()))
                 .get("/metadefs/{name}", this::metadef)
-                .any("/metadefs/{name}", SchemasResource::notAllowed)
+                .any("/metadefs/{name}", (req, res) -> {
+                    schemas.metadefDocument(req.path().pathParameters().get("name")).orElseThrow(SchemasResource::notFound);
+                    notAllowed(req, res);
+                })
                 .any("/member", SchemasResource::notAllowed)
                 .any("/members", SchemasResource::notAllowed)
                 .any("/image", SchemasResource::notAllowed)
@@ -37,8 +40,7 @@ public final class SchemasResource implements HttpService {
     }
 
     private void metadef(ServerRequest req, ServerResponse res) {
-        byte[] doc = schemas.metadefDocument(req.path().pathParameters().get("name"))
-                .orElseThrow(() -> new ApiException(Status.NOT_FOUND_404, "The resource could not be found."));
+        byte[] doc = schemas.metadefDocument(req.path().pathParameters().get("name")).orElseThrow(SchemasResource::notFound);
         sendJson(res, doc);
     }
 
@@ -62,6 +64,10 @@ public final class SchemasResource implements HttpService {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(body);
+    }
+
+    private static ApiException notFound() {
+        return new ApiException(Status.NOT_FOUND_404, "The resource could not be found.");
     }
 
     private static void notAllowed(ServerRequest req, ServerResponse res) {

@@ -71,6 +71,7 @@ abstract class MetadefsApiContract {
         assertThat(ns.get("properties").has("resource_type_associations")).isTrue();
         assertThat(server.get("/v2/schemas/metadefs/nothing").status()).isEqualTo(404);
         assertThat(server.send("POST", "/v2/schemas/metadefs/tag", "{}").status()).isEqualTo(405);
+        assertThat(server.send("POST", "/v2/schemas/metadefs/nothing", "{}").status()).isEqualTo(404);
     }
 
     // --- helpers
@@ -357,7 +358,7 @@ abstract class MetadefsApiContract {
         // creating several replaces the tags, unless X-Openstack-Append says otherwise
         post("/namespaces/" + ns + "/tags", "{\"tags\": [{\"name\": \"x\"}]}", ADMIN);
         assertThat(names(get("/namespaces/" + ns + "/tags", ADMIN).json().get("tags"), "name")).containsExactly("x");
-        String[] append = {"X-Tenant-Id", "admin-project", "X-Roles", "admin", "X-Openstack-Append", "True"};
+        String[] append = {"X-Tenant-Id", "admin-project", "X-Roles", "admin", "X-Openstack-Append", "yes"};
         assertThat(post("/namespaces/" + ns + "/tags", "{\"tags\": [{\"name\": \"y\"}]}", append).status())
                 .isEqualTo(201);
         assertThat(names(get("/namespaces/" + ns + "/tags", ADMIN).json().get("tags"), "name"))
