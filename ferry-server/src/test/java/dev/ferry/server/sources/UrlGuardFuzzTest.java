@@ -76,7 +76,8 @@ class UrlGuardFuzzTest {
             literal = literal(h);
         } else {
             String last = h.substring(h.lastIndexOf('.') + 1);
-            assertThat(last.isEmpty() || last.chars().allMatch(Character::isDigit) || last.startsWith("0x"))
+            assertThat(last.isEmpty() || last.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || (last.startsWith("0x") && last.substring(2).chars().allMatch(c -> Character.digit(c, 16) >= 0)))
                     .as("host %s ends in a number", h).isFalse();
             assertThat(h.equals("localhost") || h.endsWith(".localhost")).as("loopback name %s", h).isFalse();
             if (which == 1) {
