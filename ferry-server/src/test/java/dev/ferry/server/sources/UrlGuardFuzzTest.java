@@ -1,8 +1,10 @@
 package dev.ferry.server.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -107,6 +109,27 @@ class UrlGuardFuzzTest {
             if (which == 1) {
                 assertThat(Cidr.parse("203.0.113.0/24").contains(literal)).as("denied %s", host).isFalse();
             }
+        }
+    }
+
+    /** The accepted branch is reachable: public literals and names pass the guard and the oracle. */
+    @Test
+    void publicUrlsPassBothTheGuardAndTheOracle() {
+        for (String url : List.of("http://93.184.215.14/disk.img", "https://[2001:4860:4860::8888]/a",
+                "https://images.example.com/cirros.qcow2")) {
+            checkAccepted(0, GUARDS[0].policy(), GUARDS[0].checkSyntax(url));
+        }
+        checkAccepted(1, GUARDS[1].policy(), GUARDS[1].checkSyntax("http://10.1.2.3:8080/internal.raw"));
+    }
+
+    /** The oracle is not vacuous: it fails on the hosts the guard exists to refuse. */
+    @Test
+    void theOracleFailsOnRefusedHosts() {
+        for (String url : List.of("http://127.0.0.1/", "http://[::ffff:169.254.169.254]/", "http://0x7f.1/",
+                "http://localhost/", "http://10.0.0.1/", "http://[fe80::1]/", "http://user@example.com/",
+                "http://example.com:8080/")) {
+            assertThatThrownBy(() -> checkAccepted(0, GUARDS[0].policy(), URI.create(url)))
+                    .as(url).isInstanceOf(AssertionError.class);
         }
     }
 
