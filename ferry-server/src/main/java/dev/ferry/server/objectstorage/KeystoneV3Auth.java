@@ -142,7 +142,14 @@ public final class KeystoneV3Auth implements SwiftAuth {
         URI storage = storageUrl(t.path("catalog"), endpointInterface, project);
         Instant expires;
         try {
-            expires = t.hasNonNull("expires_at") ? Instant.parse(t.get("expires_at").asString()) : Instant.now().plus(Duration.ofHours(1));
+            JsonNode at = t.path("expires_at");
+            if (at.isMissingNode() || at.isNull()) {
+                expires = Instant.now().plus(Duration.ofHours(1));
+            } else if (at.isString()) {
+                expires = Instant.parse(at.asString());
+            } else { // asString() on an object or array throws JsonNodeException, a runtime exception
+                throw new SwiftException("Keystone's token has an unreadable expires_at", status);
+            }
         } catch (DateTimeParseException e) {
             throw new SwiftException("Keystone's token has an unreadable expires_at", status);
         }
