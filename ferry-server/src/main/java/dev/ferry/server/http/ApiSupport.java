@@ -161,9 +161,19 @@ public final class ApiSupport {
         if (length.isPresent() && length.getAsLong() > maxBodyBytes) {
             throw tooLarge();
         }
-        byte[] body = readBounded(req);
+        return parseJsonBody(readBounded(req));
+    }
+
+    /**
+     * The JSON of a body already read within the size bound: 400 when empty, malformed or over a
+     * limit (nesting depth, string, number or name length), never another exception.
+     */
+    JsonNode parseJsonBody(byte[] body) {
         if (body.length == 0) {
             throw ApiException.badRequest("Body expected in request.");
+        }
+        if (body.length > maxBodyBytes) {
+            throw tooLarge();
         }
         try {
             return requestJson.readTree(body);

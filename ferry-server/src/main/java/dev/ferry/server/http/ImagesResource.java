@@ -132,6 +132,11 @@ public final class ImagesResource implements HttpService {
 
     // --- create, show, patch, delete
 
+    /** The id a create body chooses, if any; checked by the schema first ({@code toAttributes}). */
+    static UUID clientImageId(ObjectNode doc) {
+        return doc.hasNonNull("id") ? UUID.fromString(doc.get("id").asString()) : null;
+    }
+
     private void create(ServerRequest req, ServerResponse res) {
         Identity who = api.identity(req);
         JsonNode body = api.readJson(req);
@@ -143,7 +148,7 @@ public final class ImagesResource implements HttpService {
             ImageDocument.checkWritable(name, true);
         }
         ImageAttributes attributes = ImageDocument.toAttributes(schemas, doc);
-        UUID id = doc.hasNonNull("id") ? UUID.fromString(doc.get("id").asString()) : null;
+        UUID id = clientImageId(doc);
         Image image = images.create(who, id, attributes);
         res.header(HeaderNames.LOCATION, api.baseUrl(req) + "/v2/images/" + image.id());
         if (!importMethods.isEmpty()) {

@@ -56,7 +56,7 @@ public final class KeystoneResolver implements IdentityResolver {
     private final HttpClient http;
     private final Clock clock;
     private final TokenCache cache;
-    private final JsonMapper json = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private String serviceToken;
     private Instant serviceTokenExpires = Instant.MIN;
@@ -99,7 +99,7 @@ public final class KeystoneResolver implements IdentityResolver {
         return v.identity();
     }
 
-    private record Validated(Identity identity, Instant expires) {
+    record Validated(Identity identity, Instant expires) {
     }
 
     private Validated validate(String token) {
@@ -114,7 +114,16 @@ public final class KeystoneResolver implements IdentityResolver {
             throw new IdentityUnavailableException("Keystone answered " + r.statusCode()
                     + " when validating a token.", null);
         }
-        JsonNode t = parse(r.body()).path("token");
+        return readToken(r.body(), clock.instant());
+    }
+
+    /**
+     * Reads Keystone's answer to a token validation (a remote server's JSON, bounded by the
+     * caller): the identity and expiry, or {@link UnauthenticatedException} /
+     * {@link IdentityUnavailableException}; never another exception, whatever the JSON holds.
+     */
+    static Validated readToken(byte[] body, Instant now) {
+        JsonNode t = parse(body).path("token");
         String project = t.path("project").path("id").asString("");
         String user = t.path("user").path("id").asString("");
         if (project.isEmpty() || user.isEmpty()) {
@@ -128,7 +137,7 @@ public final class KeystoneResolver implements IdentityResolver {
             }
         }
         Instant expires = expiry(t);
-        if (expires != null && !clock.instant().isBefore(expires)) {
+        if (expires != null && !now.isBefore(expires)) {
             throw new UnauthenticatedException("Authentication required: the X-Auth-Token has expired.");
         }
         try {
@@ -162,7 +171,7 @@ public final class KeystoneResolver implements IdentityResolver {
         if (!renew && serviceToken != null && clock.instant().plus(SERVICE_TOKEN_MARGIN).isBefore(serviceTokenExpires)) {
             return serviceToken;
         }
-        ObjectNode body = json.createObjectNode();
+        ObjectNode body = JSON.createObjectNode();
         ObjectNode identity = body.putObject("auth").putObject("identity");
         identity.putArray("methods").add("password");
         ObjectNode user = identity.putObject("password").putObject("user");
@@ -176,7 +185,7 @@ public final class KeystoneResolver implements IdentityResolver {
                 .timeout(settings.timeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
         HttpResponse<byte[]> r = send(req);
         String token = r.headers().firstValue("X-Subject-Token").orElse("");
         if (r.statusCode() != 201 || token.isEmpty()) {
@@ -209,10 +218,10 @@ public final class KeystoneResolver implements IdentityResolver {
         }
     }
 
-    private JsonNode parse(byte[] body) {
+    private static JsonNode parse(byte[] body) {
         try {
-            JsonNode node = json.readTree(body);
-            return node == null ? json.createObjectNode() : node;
+            JsonNode node = JSON.readTree(body);
+            return node == null ? JSON.createObjectNode() : node;
         } catch (JacksonException e) {
             throw new IdentityUnavailableException("Keystone's answer is not JSON.", e);
         }

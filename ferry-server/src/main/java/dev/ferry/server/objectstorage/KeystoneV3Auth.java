@@ -87,7 +87,7 @@ public final class KeystoneV3Auth implements SwiftAuth {
         }
     }
 
-    private record Authenticated(SwiftSession session, Instant expiresAt) {
+    record Authenticated(SwiftSession session, Instant expiresAt) {
     }
 
     private Authenticated authenticate() throws IOException {
@@ -123,16 +123,33 @@ public final class KeystoneV3Auth implements SwiftAuth {
         }
         String token = response.headers().firstValue("X-Subject-Token").orElseThrow(
                 () -> new SwiftException("Keystone gave no X-Subject-Token", status));
+        return readAnswer(body, token, status, endpointInterface, project);
+    }
+
+    /**
+     * Reads Keystone's token answer (a remote server's JSON, bounded by the caller): the session
+     * for the one {@code object-store} endpoint of {@code endpointInterface} and when it expires,
+     * or a {@link SwiftException}; never another exception, whatever the JSON holds.
+     */
+    static Authenticated readAnswer(byte[] body, String token, int status, String endpointInterface, String project)
+            throws SwiftException {
         JsonNode t;
         try {
             t = JSON.readTree(body).path("token");
         } catch (JacksonException e) {
             throw new SwiftException("Keystone's token answer is not JSON", status);
         }
-        URI storage = storageUrl(t.path("catalog"));
+        URI storage = storageUrl(t.path("catalog"), endpointInterface, project);
         Instant expires;
         try {
-            expires = t.hasNonNull("expires_at") ? Instant.parse(t.get("expires_at").asString()) : Instant.now().plus(Duration.ofHours(1));
+            JsonNode at = t.path("expires_at");
+            if (at.isMissingNode() || at.isNull()) {
+                expires = Instant.now().plus(Duration.ofHours(1));
+            } else if (at.isString()) {
+                expires = Instant.parse(at.asString());
+            } else { // asString() on an object or array throws JsonNodeException, a runtime exception
+                throw new SwiftException("Keystone's token has an unreadable expires_at", status);
+            }
         } catch (DateTimeParseException e) {
             throw new SwiftException("Keystone's token has an unreadable expires_at", status);
         }
@@ -144,7 +161,7 @@ public final class KeystoneV3Auth implements SwiftAuth {
     }
 
     /** The {@code object-store} endpoint of the configured interface; exactly one must match. */
-    private URI storageUrl(JsonNode catalog) throws SwiftException {
+    private static URI storageUrl(JsonNode catalog, String endpointInterface, String project) throws SwiftException {
         URI found = null;
         for (JsonNode service : catalog) {
             if (!"object-store".equals(service.path("type").asString(""))) {

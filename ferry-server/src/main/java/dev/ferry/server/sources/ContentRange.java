@@ -35,12 +35,18 @@ record ContentRange(long first, long last, long complete) {
         return this.first == first && this.last == last && this.complete == complete;
     }
 
-    /** The header, cut and without control characters, for a message. */
+    /**
+     * The header, cut and without control characters, for a message. C1 controls (U+0080..U+009F)
+     * count too: headers are read as ISO-8859-1, so a server can send them, and some terminals act
+     * on them in logs.
+     */
     static String printable(String header) {
         if (header == null) {
             return "(none)";
         }
         String cut = header.length() > 120 ? header.substring(0, 120) + "..." : header;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return CONTROL.matcher(cut).replaceAll("?");
     }
+
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cc}");
 }
