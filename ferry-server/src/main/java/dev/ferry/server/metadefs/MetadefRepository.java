@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * The {@code metadef_*} tables. Every write that must see a consistent namespace runs in one
@@ -90,34 +91,30 @@ public final class MetadefRepository {
     }
 
     public void insert(Handle h, Namespace n) {
-        h.createUpdate("INSERT INTO metadef_namespaces (id, namespace, display_name, description, visibility, protected, "
+        bindColumns(h.createUpdate("INSERT INTO metadef_namespaces (id, namespace, display_name, description, visibility, protected, "
                         + "owner, created_at, updated_at) VALUES (:id, :namespace, :display_name, :description, :visibility, "
-                        + ":protected, :owner, :created_at, :updated_at)")
-                .bind("id", n.id().toString())
-                .bind("namespace", n.namespace())
-                .bind("display_name", n.displayName())
-                .bind("description", n.description())
-                .bind("visibility", n.visibility())
-                .bind("protected", n.isProtected())
-                .bind("owner", n.owner())
+                        + ":protected, :owner, :created_at, :updated_at)"), n)
                 .bind("created_at", n.createdAt().toEpochMilli())
-                .bind("updated_at", n.updatedAt().toEpochMilli())
                 .execute();
     }
 
     public void update(Handle h, Namespace n) {
-        h.createUpdate("UPDATE metadef_namespaces SET namespace = :namespace, display_name = :display_name, "
+        bindColumns(h.createUpdate("UPDATE metadef_namespaces SET namespace = :namespace, display_name = :display_name, "
                         + "description = :description, visibility = :visibility, protected = :protected, owner = :owner, "
-                        + "updated_at = :updated_at WHERE id = :id")
-                .bind("id", n.id().toString())
+                        + "updated_at = :updated_at WHERE id = :id"), n)
+                .execute();
+    }
+
+    /** The columns an insert and an update of a namespace both set. */
+    private static Update bindColumns(Update u, Namespace n) {
+        return u.bind("id", n.id().toString())
                 .bind("namespace", n.namespace())
                 .bind("display_name", n.displayName())
                 .bind("description", n.description())
                 .bind("visibility", n.visibility())
                 .bind("protected", n.isProtected())
                 .bind("owner", n.owner())
-                .bind("updated_at", n.updatedAt().toEpochMilli())
-                .execute();
+                .bind("updated_at", n.updatedAt().toEpochMilli());
     }
 
     /** Deletes the namespace with everything in it. */
