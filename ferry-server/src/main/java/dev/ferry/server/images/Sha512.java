@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 /**
  * Where {@link DigestPair} gets its SHA-512. This version, for Java 21, always answers the JDK's.
  * The jar is multi-release: on Java 22 and later, {@code META-INF/versions/22} holds a version of
- * this class that prefers OpenSSL's libcrypto through the foreign function API (about 20 % less
+ * this class that prefers OpenSSL's libcrypto through the foreign function API (about 15 % less
  * CPU per byte on this project's machines, see docs/benchmarks.md "Import"), and falls back to the
  * JDK's when the library cannot be used.
  */

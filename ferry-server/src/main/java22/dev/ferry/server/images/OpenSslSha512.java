@@ -18,8 +18,9 @@ import java.util.Objects;
 /**
  * SHA-512 by OpenSSL 3's libcrypto (the system's {@code libcrypto.so.3}), called through the
  * foreign function API. Why: on the x86-64 machines this project runs on, libcrypto's SHA-512 takes
- * about 1.3 s per GiB where the JDK's intrinsic takes 1.6 s, and an import digests every stored
- * byte (docs/benchmarks.md "Import"). MD5 stays with the JDK, whose intrinsic is as fast.
+ * about 1.3 s per GiB where the JDK's intrinsic takes 1.5 to 1.6 s (bench/DigestEngines.java), and
+ * an import digests every stored byte (docs/benchmarks.md "Import"). MD5 stays with the JDK, whose
+ * intrinsic is as fast.
  *
  * <p>A {@link MessageDigest} like the JDK's: not thread-safe, {@code digest()} resets it. The
  * native context is freed by a {@link Cleaner} when the digest becomes unreachable. Updates from
