@@ -3,6 +3,7 @@ package dev.ferry.server.http;
 import dev.ferry.server.identity.AccessDeniedException;
 import dev.ferry.server.images.ImageNotFoundException;
 import dev.ferry.server.metadefs.MetadefConflictException;
+import dev.ferry.server.metadefs.MetadefInvalidException;
 import dev.ferry.server.metadefs.MetadefLimitException;
 import dev.ferry.server.metadefs.MetadefNotFoundException;
 import dev.ferry.server.images.ImageRequestException;
@@ -66,6 +67,13 @@ public final class ApiSupport {
         return json;
     }
 
+    /** The handler of a path's other methods: 405 naming {@code allowed} (Glance's answer). */
+    static io.helidon.webserver.http.Handler methodsAllowed(String allowed) {
+        return (req, res) -> {
+            throw ApiException.notAllowed(req.prologue().method().text(), allowed);
+        };
+    }
+
     /** Installs the request-id filter and the error handlers on the routing. */
     public void install(HttpRouting.Builder routing) {
         routing.addFilter((chain, req, res) -> {
@@ -81,6 +89,7 @@ public final class ApiSupport {
         routing.error(TaskNotFoundException.class, (req, res, e) -> sendError(req, res, Status.NOT_FOUND_404, e.getMessage(), null));
         routing.error(InvalidTaskRequestException.class, (req, res, e) -> sendError(req, res, Status.BAD_REQUEST_400, e.getMessage(), null));
         routing.error(MetadefNotFoundException.class, (req, res, e) -> sendError(req, res, Status.NOT_FOUND_404, e.getMessage(), null));
+        routing.error(MetadefInvalidException.class, (req, res, e) -> sendError(req, res, Status.BAD_REQUEST_400, e.getMessage(), null));
         routing.error(MetadefConflictException.class, (req, res, e) -> sendError(req, res, Status.CONFLICT_409, e.getMessage(), null));
         routing.error(MetadefLimitException.class, (req, res, e) -> sendError(req, res, Status.REQUEST_ENTITY_TOO_LARGE_413, e.getMessage(), null));
         routing.error(AccessDeniedException.class, (req, res, e) -> sendError(req, res, Status.FORBIDDEN_403, e.getMessage(), null));

@@ -58,48 +58,42 @@ public final class MetadefsResource implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/resource_types", this::listResourceTypes)
-                .any("/resource_types", notAllowed("GET"))
+                .any("/resource_types", ApiSupport.methodsAllowed("GET"))
                 .get("/namespaces", this::listNamespaces)
                 .post("/namespaces", this::createNamespace)
-                .any("/namespaces", notAllowed("GET, POST"))
+                .any("/namespaces", ApiSupport.methodsAllowed("GET, POST"))
                 .get("/namespaces/{ns}", this::showNamespace)
                 .put("/namespaces/{ns}", this::updateNamespace)
                 .delete("/namespaces/{ns}", this::deleteNamespace)
-                .any("/namespaces/{ns}", notAllowed("GET, PUT, DELETE"))
+                .any("/namespaces/{ns}", ApiSupport.methodsAllowed("GET, PUT, DELETE"))
                 .get("/namespaces/{ns}/resource_types", this::listAssociations)
                 .post("/namespaces/{ns}/resource_types", this::associate)
-                .any("/namespaces/{ns}/resource_types", notAllowed("GET, POST"))
+                .any("/namespaces/{ns}/resource_types", ApiSupport.methodsAllowed("GET, POST"))
                 .delete("/namespaces/{ns}/resource_types/{name}", this::dissociate)
-                .any("/namespaces/{ns}/resource_types/{name}", notAllowed("DELETE"))
+                .any("/namespaces/{ns}/resource_types/{name}", ApiSupport.methodsAllowed("DELETE"))
                 .get("/namespaces/{ns}/objects", (req, res) -> listDefinitions(req, res, Kind.OBJECT))
                 .post("/namespaces/{ns}/objects", (req, res) -> createDefinition(req, res, Kind.OBJECT))
-                .any("/namespaces/{ns}/objects", notAllowed("GET, POST"))
+                .any("/namespaces/{ns}/objects", ApiSupport.methodsAllowed("GET, POST"))
                 .get("/namespaces/{ns}/objects/{name}", (req, res) -> showDefinition(req, res, Kind.OBJECT))
                 .put("/namespaces/{ns}/objects/{name}", (req, res) -> updateDefinition(req, res, Kind.OBJECT))
                 .delete("/namespaces/{ns}/objects/{name}", (req, res) -> deleteDefinition(req, res, Kind.OBJECT))
-                .any("/namespaces/{ns}/objects/{name}", notAllowed("GET, PUT, DELETE"))
+                .any("/namespaces/{ns}/objects/{name}", ApiSupport.methodsAllowed("GET, PUT, DELETE"))
                 .get("/namespaces/{ns}/properties", (req, res) -> listDefinitions(req, res, Kind.PROPERTY))
                 .post("/namespaces/{ns}/properties", (req, res) -> createDefinition(req, res, Kind.PROPERTY))
-                .any("/namespaces/{ns}/properties", notAllowed("GET, POST"))
+                .any("/namespaces/{ns}/properties", ApiSupport.methodsAllowed("GET, POST"))
                 .get("/namespaces/{ns}/properties/{name}", (req, res) -> showDefinition(req, res, Kind.PROPERTY))
                 .put("/namespaces/{ns}/properties/{name}", (req, res) -> updateDefinition(req, res, Kind.PROPERTY))
                 .delete("/namespaces/{ns}/properties/{name}", (req, res) -> deleteDefinition(req, res, Kind.PROPERTY))
-                .any("/namespaces/{ns}/properties/{name}", notAllowed("GET, PUT, DELETE"))
+                .any("/namespaces/{ns}/properties/{name}", ApiSupport.methodsAllowed("GET, PUT, DELETE"))
                 .get("/namespaces/{ns}/tags", this::listTags)
                 .post("/namespaces/{ns}/tags", this::createTags)
                 .delete("/namespaces/{ns}/tags", this::deleteTags)
-                .any("/namespaces/{ns}/tags", notAllowed("GET, POST, DELETE"))
+                .any("/namespaces/{ns}/tags", ApiSupport.methodsAllowed("GET, POST, DELETE"))
                 .get("/namespaces/{ns}/tags/{name}", this::showTag)
                 .post("/namespaces/{ns}/tags/{name}", this::createTag)
                 .put("/namespaces/{ns}/tags/{name}", this::updateTag)
                 .delete("/namespaces/{ns}/tags/{name}", this::deleteTag)
-                .any("/namespaces/{ns}/tags/{name}", notAllowed("GET, POST, PUT, DELETE"));
-    }
-
-    private static io.helidon.webserver.http.Handler notAllowed(String allow) {
-        return (req, res) -> {
-            throw ApiException.notAllowed(req.prologue().method().text(), allow);
-        };
+                .any("/namespaces/{ns}/tags/{name}", ApiSupport.methodsAllowed("GET, POST, PUT, DELETE"));
     }
 
     private static String param(ServerRequest req, String name) {
@@ -233,14 +227,21 @@ public final class MetadefsResource implements HttpService {
         return v == null || v.isNull() ? null : v.asString();
     }
 
-    /** A name that addresses a resource in a path: not empty, no slash (it could never be reached). */
+    /**
+     * A name that addresses a resource in a path: not empty, no slash, not {@code .} or {@code ..}
+     * (it could never be reached), no control character (it goes into the Location header).
+     */
     private static String name(JsonNode body, String field) {
         String name = text(body, field);
-        if (name == null || name.isBlank() || name.contains("/")) {
-            throw ApiException.badRequest("'" + field + "' must be a non-empty name without '/'.");
+        if (name == null || name.isBlank() || name.contains("/") || name.equals(".") || name.equals("..")
+                || CONTROL.matcher(name).find()) {
+            throw ApiException.badRequest("'" + field + "' must be a non-empty name without '/' or control "
+                    + "characters, and not '.' or '..'.");
         }
         return name;
     }
+
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cc}");
 
     /** The client's document without the fields the server sets, bounded in size. */
     private String document(ObjectNode body) {
@@ -376,7 +377,9 @@ public final class MetadefsResource implements HttpService {
         Detail d = metadefs.createNamespace(api.identity(req), namespaceChanges(body), associations, objects,
                 properties, tags);
         ObjectNode doc = namespaceDocument(d);
-        res.header(HeaderNames.LOCATION, api.baseUrl(req) + self(d.namespace()));
+        // the name as one encoded path segment: a header value must be a valid URI
+        res.header(HeaderNames.LOCATION, api.baseUrl(req) + self(java.net.URLEncoder.encode(d.namespace().namespace(),
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")));
         api.send(res, Status.CREATED_201, doc);
     }
 

@@ -26,14 +26,22 @@ public final class MetadefRepository {
 
     /**
      * Work on one handle inside a transaction. A unique key violated by a concurrent writer (SQLState
-     * 23505 on both databases) becomes a {@link MetadefConflictException}.
+     * 23505 on both databases) becomes a {@link MetadefConflictException}; a value the column cannot
+     * hold (22001: longer than the column in the database's own count, which for H2 is UTF-16 units
+     * where the schemas count code points; 22021: a NUL PostgreSQL refuses) a
+     * {@link MetadefInvalidException}. Either way the transaction is rolled back whole.
      */
     public <T> T inTransaction(java.util.function.Function<Handle, T> work) {
         try {
             return jdbi.inTransaction(work::apply);
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
-            if (e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+            String state = e.getCause() instanceof SQLException sql ? sql.getSQLState() : null;
+            if ("23505".equals(state)) {
                 throw new MetadefConflictException("The name is already taken.");
+            }
+            if ("22001".equals(state) || "22021".equals(state)) {
+                throw new MetadefInvalidException("A value is too long for its field or contains a character "
+                        + "that cannot be stored.");
             }
             throw e;
         }
@@ -42,8 +50,17 @@ public final class MetadefRepository {
     // --- namespaces
 
     public Optional<Namespace> namespace(Handle h, String name) {
-        return h.createQuery("SELECT * FROM metadef_namespaces WHERE namespace = :n").bind("n", name)
-                .map((rs, ctx) -> namespace(rs)).findOne();
+        return namespace(h, name, false);
+    }
+
+    /**
+     * The namespace; with {@code forUpdate} its row stays locked until the transaction ends, so that
+     * a write inside it and a delete of the namespace, or two writes counting against one bound,
+     * run one after the other (no child rows of a deleted namespace, no bound overshot).
+     */
+    public Optional<Namespace> namespace(Handle h, String name, boolean forUpdate) {
+        return h.createQuery("SELECT * FROM metadef_namespaces WHERE namespace = :n" + (forUpdate ? " FOR UPDATE" : ""))
+                .bind("n", name).map((rs, ctx) -> namespace(rs)).findOne();
     }
 
     /**

@@ -79,9 +79,13 @@ public final class MetadefService {
         return n.isPublic() || n.owner().equals(caller.projectId()) || policy.isAdmin(caller);
     }
 
-    /** The namespace if the caller may see it and passes {@code rule} on it; 404 if unseen, 403 if refused. */
+    /**
+     * The namespace if the caller may see it and passes {@code rule} on it; 404 if unseen, 403 if
+     * refused. For a write (every rule but the {@code get_*} ones) its row is locked for the
+     * transaction ({@link MetadefRepository#namespace(Handle, String, boolean)}).
+     */
     private Namespace find(Handle h, Identity caller, String name, String rule) {
-        Namespace n = repository.namespace(h, name).filter(ns -> visible(caller, ns))
+        Namespace n = repository.namespace(h, name, !rule.startsWith("get_")).filter(ns -> visible(caller, ns))
                 .orElseThrow(() -> namespaceNotFound(name));
         policy.enforce(rule, caller, target(n));
         return n;
