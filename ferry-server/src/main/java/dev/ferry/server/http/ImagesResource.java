@@ -76,34 +76,28 @@ public final class ImagesResource implements HttpService {
         });
         rules.get("/", this::list)
                 .post("/", this::create)
-                .any("/", allow("GET, POST"))
+                .any("/", ApiSupport.methodsAllowed("GET, POST"))
                 .get("/{id}", this::show)
                 .patch("/{id}", this::patch)
                 .delete("/{id}", this::delete)
-                .any("/{id}", allow("GET, PATCH, DELETE"))
+                .any("/{id}", ApiSupport.methodsAllowed("GET, PATCH, DELETE"))
                 .get("/{id}/file", this::download)
                 .put("/{id}/file", this::upload)
-                .any("/{id}/file", allow("GET, PUT"))
+                .any("/{id}/file", ApiSupport.methodsAllowed("GET, PUT"))
                 .put("/{id}/tags/{tag}", this::addTag)
                 .delete("/{id}/tags/{tag}", this::removeTag)
-                .any("/{id}/tags/{tag}", allow("PUT, DELETE"))
+                .any("/{id}/tags/{tag}", ApiSupport.methodsAllowed("PUT, DELETE"))
                 .get("/{id}/members", this::listMembers)
                 .post("/{id}/members", this::addMember)
-                .any("/{id}/members", allow("GET, POST"))
+                .any("/{id}/members", ApiSupport.methodsAllowed("GET, POST"))
                 .get("/{id}/members/{member}", this::showMember)
                 .put("/{id}/members/{member}", this::updateMember)
                 .delete("/{id}/members/{member}", this::deleteMember)
-                .any("/{id}/members/{member}", allow("GET, PUT, DELETE"))
+                .any("/{id}/members/{member}", ApiSupport.methodsAllowed("GET, PUT, DELETE"))
                 .post("/{id}/actions/deactivate", this::deactivate)
-                .any("/{id}/actions/deactivate", allow("POST"))
+                .any("/{id}/actions/deactivate", ApiSupport.methodsAllowed("POST"))
                 .post("/{id}/actions/reactivate", this::reactivate)
-                .any("/{id}/actions/reactivate", allow("POST"));
-    }
-
-    private static io.helidon.webserver.http.Handler allow(String methods) {
-        return (req, res) -> {
-            throw ApiException.notAllowed(req.prologue().method().text(), methods);
-        };
+                .any("/{id}/actions/reactivate", ApiSupport.methodsAllowed("POST"));
     }
 
     /** The HTTP answer for a refusal of the image service. */

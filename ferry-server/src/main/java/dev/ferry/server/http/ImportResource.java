@@ -44,17 +44,11 @@ public final class ImportResource implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.put("/{id}/stage", this::stage)
-                .any("/{id}/stage", allow("PUT"))
+                .any("/{id}/stage", ApiSupport.methodsAllowed("PUT"))
                 .post("/{id}/import", this::importImage)
-                .any("/{id}/import", allow("POST"))
+                .any("/{id}/import", ApiSupport.methodsAllowed("POST"))
                 .get("/{id}/tasks", this::tasks)
-                .any("/{id}/tasks", allow("GET"));
-    }
-
-    private static io.helidon.webserver.http.Handler allow(String methods) {
-        return (req, res) -> {
-            throw ApiException.notAllowed(req.prologue().method().text(), methods);
-        };
+                .any("/{id}/tasks", ApiSupport.methodsAllowed("GET"));
     }
 
     private static String id(ServerRequest req) {

@@ -34,17 +34,11 @@ public final class InfoResource implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/import", this::importMethods)
-                .any("/import", allow("GET"))
+                .any("/import", ApiSupport.methodsAllowed("GET"))
                 .get("/stores", this::stores)
-                .any("/stores", allow("GET"))
+                .any("/stores", ApiSupport.methodsAllowed("GET"))
                 .get("/stores/detail", this::storesDetail)
-                .any("/stores/detail", allow("GET"));
-    }
-
-    private static io.helidon.webserver.http.Handler allow(String methods) {
-        return (req, res) -> {
-            throw ApiException.notAllowed(req.prologue().method().text(), methods);
-        };
+                .any("/stores/detail", ApiSupport.methodsAllowed("GET"));
     }
 
     /** Glance registers the info routes with body_reject. */
