@@ -40,9 +40,9 @@ public final class MetadefsResource implements HttpService {
     /** Largest object or property document stored (its JSON text), and most resource types one filter names. */
     static final int MAX_DOCUMENT_CHARS = 65_536;
     static final int MAX_RESOURCE_TYPE_FILTERS = 20;
-    /** Fields the server sets: accepted in a body (as Glance does) but never stored from it. */
     /** What oslo's {@code bool_from_string} takes for true (Glance reads {@code X-Openstack-Append} with it). */
     private static final Set<String> TRUE_WORDS = Set.of("1", "t", "true", "on", "y", "yes");
+    /** Fields the server sets: accepted in a body (as Glance does) but never stored from it. */
     private static final Set<String> SERVER_SET = Set.of("created_at", "updated_at", "self", "schema");
 
     private final MetadefService metadefs;

@@ -229,7 +229,9 @@ public final class MetadefService {
         }
         bound(existing.size() + 1, MAX_ASSOCIATIONS, "resource type associations");
         if (!repository.resourceTypeExists(h, a.name())) {
-            bound(repository.countResourceTypes(h) + 1, MAX_RESOURCE_TYPES, "resource types");
+            if (repository.countResourceTypes(h) + 1 > MAX_RESOURCE_TYPES) {
+                throw new MetadefLimitException("The catalog may hold at most " + MAX_RESOURCE_TYPES + " resource types.");
+            }
             repository.ensureResourceType(h, a.name(), now);
         }
         Association made = new Association(a.name(), a.prefix(), a.propertiesTarget(), now, now);
